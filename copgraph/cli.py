@@ -1,0 +1,312 @@
+"""The ``copgraph`` command: each command loads the graph, calls one library function and prints the result.
+
+Exit status: 0 when all is well; 1 when ``validate`` finds the graph invalid; 2 for bad input (a malformed
+query, an unknown name, an unreadable data file), said in one line that tells what to do. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import update_wrapper
+from pathlib import Path
+
+import click
+
+from copgraph import __version__
+from copgraph.errors import CopgraphError
+
+FORMAT_HELP = "How to print the result."
+
+
+class UserError(click.ClickException):
+    """Bad input: printed as one line, exit status 2."""
+
+    exit_code = 2
+
+
+def _load(ctx: click.Context):
+    from copgraph.build import load
+
+    try:
+        return load(ctx.obj["data"])
+    except CopgraphError as error:
+        raise UserError(str(error)) from None
+
+
+def reports_errors(command):
+    """Turn the library's errors into one-line messages with exit status 2."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CopgraphError as error:
+            raise UserError(str(error)) from None
+
+    return update_wrapper(wrapper, command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="COPGRAPH_DATA",
+    help="Use the curated data in this folder instead of the data shipped with copgraph (env: COPGRAPH_DATA).",
+)
+@click.version_option(__version__, prog_name="copgraph")
+@click.pass_context
+def cli(ctx: click.Context, data: Path | None) -> None:
+    """copgraph: a knowledge graph of communities of practice, people and ideas in UK health and care.
+
+    \b
+    Example:
+        copgraph stats
+        copgraph show "SEL Polypharmacy"
+        copgraph query "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }"
+    """
+    ctx.obj = {"data": data}
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help=FORMAT_HELP
+)
+@click.pass_context
+@reports_errors
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Count what the graph holds: entities by kind, and by cohort, sector and nation.
+
+    \b
+    Example:
+        copgraph stats
+        copgraph stats --format json
+    """
+    from copgraph.stats import summarise
+
+    summary = summarise(_load(ctx))
+    if fmt == "json":
+        click.echo(json.dumps(summary.__dict__, indent=2, default=str))
+        return
+    click.echo(f"copgraph: {summary.triples} triples in {summary.named_graphs} named graphs\n")
+    click.echo(_table(["kind", "count"], [[k, v] for k, v in summary.by_kind.items()]))
+    for title, rows in (
+        ("By cohort", summary.by_cohort),
+        ("By sector", summary.by_sector),
+        ("By nation", summary.by_nation),
+    ):
+        click.echo(f"\n{title}")
+        if rows:
+            columns = [c for c in rows[0] if c not in {"cohort", "sector", "nation"}]
+            click.echo(_table(columns, [[_plain(row[c]) for c in columns] for row in rows]))
+        else:
+            click.echo("(none)")
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=FORMAT_HELP
+)
+@click.pass_context
+@reports_errors
+def validate(ctx: click.Context, fmt: str) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Exits 0 when the graph is valid, 1 when it is not (listing every violation), 2 when the data cannot be read.
+
+    \b
+    Example:
+        copgraph validate
+        copgraph --data ./my-data validate
+    """
+    from copgraph.validate import validate as run_validation
+
+    report = run_validation(_load(ctx))
+    if fmt == "json":
+        click.echo(
+            json.dumps({"conforms": report.conforms, "violations": [v.__dict__ for v in report.violations]}, indent=2)
+        )
+    elif report.conforms:
+        click.echo("The graph is valid: it conforms to every shape in ontology/shapes.ttl.")
+    else:
+        click.echo(f"The graph is not valid: {len(report.violations)} violations.")
+        for violation in report.violations:
+            click.echo(f"- {violation}")
+    ctx.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+@click.argument("query_or_file")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "ttl"]),
+    default="table",
+    show_default=True,
+    help="table, csv or json for SELECT and ASK; ttl or json (JSON-LD) for CONSTRUCT and DESCRIBE.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
+@click.pass_context
+@reports_errors
+def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None) -> None:
+    """Run a SPARQL query: the query itself, a .rq file, or the name of an example query.
+
+    The project's prefixes (cop:, person:, theme:, foaf:, skos: ... see 'copgraph examples') are declared
+    for you. The default graph is the union of all named graphs; GRAPH ?g names the report section a fact
+    comes from.
+
+    \b
+    Example:
+        copgraph query "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name"
+        copgraph query communities-by-theme
+        copgraph query my-query.rq --format csv
+    """
+    from copgraph.examples import example_text
+    from copgraph.sparql import read_query, run
+
+    text = example_text(query_or_file) or read_query(query_or_file)
+    answer = run(_load(ctx), text, max_rows=limit)
+    if fmt == "json":
+        click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(answer.to_csv(), nl=False)
+    elif fmt == "ttl":
+        if answer.graph is None:
+            raise UserError(f"A {answer.kind} query answers with a table; ask for table, csv or json.")
+        click.echo(answer.graph.serialize(format="turtle"), nl=False)
+    else:
+        click.echo(answer.to_table())
+
+
+@cli.command()
+@click.pass_context
+@reports_errors
+def examples(ctx: click.Context) -> None:
+    """List the example queries, with what each answers.
+
+    \b
+    Example:
+        copgraph examples
+        copgraph query participants-per-nation
+    """
+    from copgraph.examples import load_examples
+
+    for example in load_examples():
+        click.echo(f"{example.name}\n    {example.title}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]),
+    default="trig",
+    show_default=True,
+    help="trig, nq and jsonld keep the named graphs (each fact's source); ttl and nt write their union.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.pass_context
+@reports_errors
+def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Write the whole graph, ontology and vocabularies included.
+
+    \b
+    Example:
+        copgraph export --format ttl -o copgraph.ttl
+        copgraph export --format jsonld > copgraph.jsonld
+    """
+    from copgraph.export import serialise, write_atomically
+
+    text = serialise(_load(ctx), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        click.echo(f"Wrote {output} ({fmt}).", err=True)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--kind", help="Only consider entities of this kind: person, organisation, community, theme ...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=FORMAT_HELP
+)
+@click.pass_context
+@reports_errors
+def show(ctx: click.Context, name: str, kind: str | None, fmt: str) -> None:
+    """Show everything known about one entity, each fact with its source.
+
+    NAME is a name, an alternative name or an identifier; case, accents and small misspellings don't matter.
+
+    \b
+    Example:
+        copgraph show "SEL Polypharmacy"
+        copgraph show hin
+        copgraph show person:cleo-butterworth --format json
+    """
+    from copgraph.lookup import describe, find
+
+    graph = _load(ctx)
+    entity = find(graph, name, kind=kind)
+    facts = describe(graph, entity)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "iri": str(entity.iri),
+                    "id": entity.curie,
+                    "kind": entity.kind,
+                    "label": entity.label,
+                    "aliases": list(entity.aliases),
+                    "facts": [
+                        {
+                            "direction": f.direction,
+                            "predicate": str(f.predicate),
+                            "predicate_label": f.predicate_label,
+                            "value": str(f.value),
+                            "value_label": f.value_label,
+                            "source": str(f.source),
+                            "source_label": f.source_label,
+                        }
+                        for f in facts
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"{entity.label}  ({entity.kind}, {entity.curie})")
+    if entity.aliases:
+        click.echo(f"also known as: {', '.join(entity.aliases)}")
+    for direction, heading in (("out", "Facts"), ("in", "Linked from")):
+        chosen = [f for f in facts if f.direction == direction]
+        if chosen:
+            click.echo(f"\n{heading}")
+        for fact in chosen:
+            click.echo(f"- {fact.predicate_label}: {fact.value_label}\n    source: {fact.source_label}")
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    from copgraph.sparql import text_table
+
+    return text_table(header, [[_plain(c) for c in row] for row in rows])
+
+
+def main() -> None:
+    """Entry point of the ``copgraph`` console script: a last guard so no user ever sees a traceback."""
+    try:
+        cli.main(prog_name="copgraph")
+    except Exception as error:
+        click.echo(
+            f"Error: copgraph failed unexpectedly ({type(error).__name__}: {error}). Please report this.", err=True
+        )
+        sys.exit(3)

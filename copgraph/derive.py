@@ -1,0 +1,211 @@
+"""Link free text to vocabulary concepts by finding the concepts' labels in it.
+
+The reports describe communities, sessions and jobs in words ("A community addressing polypharmacy",
+"Lead Continence Specialist Nurse"). The build finds each concept's labels (``skos:prefLabel``,
+``skos:altLabel``, ``skos:hiddenLabel``) in those words and writes the link (``cop:theme``,
+``cop:profession`` ...) to the ``graph/derived`` named graph, with a ``cop:LabelMatch`` record of what
+matched where. It is deterministic and explainable:
+
+- a label matches as whole words, ignoring case, accents, hyphens and ``&``/``and``, and a plural ``s``;
+- a label written in capitals of up to five letters ("OD", "SEND") is an acronym and matches only in capitals;
+- where labels overlap, the longest wins ("Medicines Safety" is medicines safety, not also medicines);
+- a link that a report already states is not derived again.
+
+Example
+-------
+>>> find_labels("Healthy Ageing and Medicines Safety", [("medicines", "m"), ("medicines safety", "ms")])
+[('ms', 'medicines safety', 'Medicines Safety')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rdflib import RDF, SKOS, Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS
+
+from copgraph.namespaces import COP, GRAPH, ID, SCHEMES, SDO
+
+__all__ = ["RULES", "Rule", "derive", "find_labels", "normalise"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Which texts of which resources to search for which scheme's labels, and the link a match makes."""
+
+    name: str
+    subject_class: URIRef
+    #: Each path is a sequence of predicates from the subject to a text; a leading ``~`` means inverse.
+    text_paths: tuple[tuple[str, ...], ...]
+    scheme: str
+    link: URIRef
+
+
+_COMMUNITY_TEXT = (
+    ("rdfs:label",),
+    ("skos:altLabel",),
+    ("dcterms:description",),
+    ("cop:problemStatement",),
+    ("cop:intendedOutcome",),
+    ("cop:idea",),
+    ("cop:priority",),
+    ("cop:impactStory", "cop:storyPart", "schema:text"),
+)
+_SESSION_TEXT = (("rdfs:label",), ("skos:altLabel",), ("dcterms:description",))
+
+RULES: tuple[Rule, ...] = (
+    Rule("themes of communities", COP.CommunityOfPractice, _COMMUNITY_TEXT, "theme", COP.theme),
+    Rule("methods of communities", COP.CommunityOfPractice, _COMMUNITY_TEXT, "method", COP.method),
+    Rule("themes of sessions", COP.Session, _SESSION_TEXT, "theme", COP.theme),
+    Rule("methods of sessions", COP.Session, _SESSION_TEXT, "method", COP.method),
+    Rule(
+        "themes of impact stories",
+        COP.ImpactStory,
+        (("rdfs:label",), ("cop:storyPart", "schema:text")),
+        "theme",
+        COP.theme,
+    ),
+    Rule("professions from job titles", FOAF.Person, (("~org:member", "cop:jobTitle"),), "profession", COP.profession),
+    Rule("themes testimonies mention", COP.Testimony, (("schema:text",),), "theme", COP.mentions),
+    Rule("methods testimonies mention", COP.Testimony, (("schema:text",),), "method", COP.mentions),
+)
+
+_PREDICATES = {
+    "rdfs:label": RDFS.label,
+    "skos:altLabel": SKOS.altLabel,
+    "dcterms:description": DCTERMS.description,
+    "schema:text": SDO.text,
+    "org:member": ORG.member,
+}
+
+
+def _predicate(name: str) -> URIRef:
+    if name in _PREDICATES:
+        return _PREDICATES[name]
+    prefix, local = name.split(":")
+    assert prefix == "cop", name
+    return COP[local]
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Text folded for matching, and for each folded character the index of the character it came from.
+
+    Accents are dropped, ``&`` reads as ``and``, and anything that is not a letter or digit becomes a space,
+    so "Experience-Based Co-Design" and "experience based co design" fold alike. Case is kept; matching
+    decides per label whether case matters.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char == "&":
+            pieces = " and "
+        else:
+            pieces = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            pieces = "".join(c if c.isalnum() else " " for c in pieces)
+        for piece in pieces:
+            if piece == " " and out and out[-1] == " ":
+                continue
+            out.append(piece)
+            where.append(index)
+    return "".join(out), where
+
+
+def _is_acronym(label: str) -> bool:
+    letters = label.replace(" ", "")
+    return letters.isupper() and len(letters) <= 5
+
+
+def _pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    alternatives = []
+    for label in sorted(set(labels), key=lambda s: (-len(s), s)):
+        folded = re.escape(normalise(label)[0].strip())
+        alternatives.append(f"(?:{folded})" if _is_acronym(label) else f"(?i:{folded})")
+    body = "|".join(alternatives)
+    return re.compile(rf"(?<![^\W_])({body})(?:(?i:e?s))?(?![^\W_])")
+
+
+def find_labels(text: str, labels: Sequence[tuple[str, object]]) -> list[tuple[object, str, str]]:
+    """Find labels in text: ``(key, label, words as the text spells them)`` for each match, in text order.
+
+    ``labels`` pairs each label with the key to return for it (a concept, usually).
+    """
+    if not labels:
+        return []
+    by_folded: dict[str, list[tuple[str, object]]] = {}
+    for label, key in labels:
+        by_folded.setdefault(normalise(label)[0].strip().casefold(), []).append((label, key))
+    folded, where = normalise(text)
+    found = []
+    for match in _pattern(label for label, _ in labels).finditer(folded):
+        candidates = by_folded[match.group(1).casefold()]
+        words = text[where[match.start()] : where[match.end() - 1] + 1]
+        for label, key in candidates:
+            if not _is_acronym(label) or normalise(label)[0].strip() == match.group(1):
+                found.append((key, label, words))
+    return found
+
+
+def _scheme_labels(dataset: Dataset, scheme: str) -> list[tuple[str, URIRef]]:
+    vocab = dataset.graph(GRAPH.vocabularies)
+    labels = []
+    for concept in vocab.subjects(SKOS.inScheme, SCHEMES[scheme]):
+        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            labels.extend((str(label), concept) for label in vocab.objects(concept, prop))
+    return sorted(labels)
+
+
+def _texts(dataset: Dataset, subject: URIRef, path: tuple[str, ...]) -> list[tuple[URIRef, URIRef, str]]:
+    """Follow a path from subject; return (resource holding the text, its predicate, the text)."""
+    nodes = [subject]
+    for step in path[:-1]:
+        inverse = step.startswith("~")
+        predicate = _predicate(step.lstrip("~"))
+        if inverse:
+            nodes = sorted({s for node in nodes for s in dataset.subjects(predicate, node)})
+        else:
+            nodes = sorted({o for node in nodes for o in dataset.objects(node, predicate)})
+    last = _predicate(path[-1])
+    return [(node, last, str(text)) for node in nodes for text in sorted(dataset.objects(node, last))]
+
+
+def _match_iri(*parts: object) -> URIRef:
+    digest = hashlib.sha1("\n".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    return ID.match[digest]
+
+
+def derive(dataset: Dataset) -> None:
+    """Write the links that :data:`RULES` derive, and their match records, to ``graph/derived``."""
+    derived = dataset.graph(GRAPH.derived)
+    derived.remove((None, None, None))
+    asserted = {(s, p, o) for s, p, o, g in dataset.quads() if g != GRAPH.derived}
+    labels_by_scheme = {scheme: _scheme_labels(dataset, scheme) for scheme in {r.scheme for r in RULES}}
+    activity = ID.match["build"]
+    derived.add((activity, RDF.type, PROV.Activity))
+    derived.add((activity, RDFS.label, Literal("copgraph build: label matching")))
+    for rule in RULES:
+        labels = labels_by_scheme[rule.scheme]
+        for subject in sorted(set(dataset.subjects(RDF.type, rule.subject_class))):
+            if not isinstance(subject, URIRef):
+                continue
+            for path in rule.text_paths:
+                for holder, predicate, text in _texts(dataset, subject, path):
+                    for concept, label, words in find_labels(text, labels):
+                        link = (subject, rule.link, concept)
+                        if link in asserted:
+                            continue
+                        derived.add(link)
+                        record = _match_iri(subject, rule.link, concept, holder, predicate, label)
+                        derived.add((record, RDF.type, COP.LabelMatch))
+                        derived.add((record, COP.matchSubject, subject))
+                        derived.add((record, COP.derivedLink, rule.link))
+                        derived.add((record, COP.matchConcept, concept))
+                        derived.add((record, COP.matchProperty, predicate))
+                        derived.add((record, COP.matchedLabel, Literal(label)))
+                        derived.add((record, COP.matchedText, Literal(words)))
+                        derived.add((record, PROV.wasGeneratedBy, activity))
+                        if holder != subject:
+                            derived.add((record, PROV.wasDerivedFrom, holder))

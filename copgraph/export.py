@@ -1,0 +1,78 @@
+"""Write the whole graph, vocabularies and ontology included, to a file or to standard output.
+
+Formats that keep named graphs (``trig``, ``nq``, ``jsonld``) keep each fact's provenance; ``ttl`` and ``nt``
+hold triples only, so they write the union of all named graphs. Output is deterministic (sorted), and a file
+is written whole or not at all: the text goes to a temporary file that replaces the target only when complete.
+
+Example
+-------
+>>> from copgraph.build import load
+>>> text = serialise(load(), "nt")
+>>> text.startswith("<https://w3id.org/copgraph/")
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from copgraph.errors import CopgraphError
+from copgraph.namespaces import PREFIXES
+
+__all__ = ["FORMATS", "serialise", "write_atomically"]
+
+#: Export formats: name -> (rdflib format, keeps named graphs, file suffix).
+FORMATS: dict[str, tuple[str, bool, str]] = {
+    "ttl": ("turtle", False, ".ttl"),
+    "nt": ("nt", False, ".nt"),
+    "nq": ("nquads", True, ".nq"),
+    "trig": ("trig", True, ".trig"),
+    "jsonld": ("json-ld", True, ".jsonld"),
+}
+
+
+def _union(dataset: Dataset) -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for triple in dataset.triples((None, None, None)):
+        graph.add(triple)
+    return graph
+
+
+def serialise(dataset: Dataset, format: str) -> str:
+    """The graph as text in one of :data:`FORMATS`."""
+    if format not in FORMATS:
+        raise CopgraphError(f"Unknown export format '{format}'; choose one of {', '.join(FORMATS)}.")
+    rdflib_format, keeps_graphs, _ = FORMATS[format]
+    source = dataset if keeps_graphs else _union(dataset)
+    if format == "jsonld":
+        data = json.loads(source.serialize(format=rdflib_format, context=dict(PREFIXES), auto_compact=True))
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = source.serialize(format=rdflib_format)
+    if format in {"nt", "nq"}:
+        lines = sorted(line for line in text.splitlines() if line.strip())
+        return "\n".join(lines) + "\n"
+    return text
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to path so that the file is either its old self or wholly the new text, never half."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise CopgraphError(f"Cannot write {path}: the folder {directory} does not exist.")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        if "temporary" in locals() and os.path.exists(temporary):
+            os.unlink(temporary)
+        raise CopgraphError(f"Cannot write {path}: {error.strerror or error}.") from None

@@ -1,0 +1,299 @@
+"""Find entities by what people call them, and describe everything known about one.
+
+A name matches an entity's label, any of its alternative labels, or its identifier, ignoring case, accents
+and punctuation ("hin", "Health Innovation Network" and "health-innovation-network" all find the same
+organisation). A small misspelling ("Cleo Buterworth") still finds the one entity it is close to. When a name
+fits several entities, or none, the error says which ones were meant ("did you mean ...").
+
+Example
+-------
+>>> from copgraph.build import load
+>>> graph = load()
+>>> find(graph, "Q Network").label
+'Q Community'
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+
+from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
+from rdflib.namespace import FOAF, ORG, PROV
+
+from copgraph.errors import CopgraphError
+from copgraph.namespaces import COP, GRAPH, PREFIXES, SDO
+from copgraph.sparql import compact
+
+__all__ = ["KINDS", "Entity", "Fact", "describe", "display_label", "entities", "find", "kind_of"]
+
+#: The kinds of entity users look up, most specific first, with the word users call them by.
+KINDS: tuple[tuple[URIRef, str], ...] = (
+    (FOAF.Person, "person"),
+    (ORG.Organization, "organisation"),
+    (COP.CommunityOfPractice, "community"),
+    (COP.Programme, "programme"),
+    (COP.Cohort, "cohort"),
+    (COP.Module, "module"),
+    (COP.Session, "session"),
+    (COP.ImpactStory, "impact story"),
+    (COP.Testimony, "testimony"),
+    (COP.Theme, "theme"),
+    (COP.Method, "method"),
+    (COP.Sector, "sector"),
+    (COP.Profession, "profession"),
+    (COP.ValueCycle, "value cycle"),
+    (COP.Nation, "nation"),
+    (COP.Region, "region"),
+    (COP.City, "city"),
+    (COP.Place, "place"),
+    (SDO.CreativeWork, "work"),
+    (COP.Report, "report"),
+    (COP.ReportSection, "report section"),
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Something users can look up: its IRI, the word for its kind, its label and its other names."""
+
+    iri: URIRef
+    kind: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def curie(self) -> str:
+        return compact(self.iri)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One statement about an entity, as a reader sees it, with where it comes from.
+
+    ``direction`` is ``out`` for (entity, predicate, value) and ``in`` for (value, predicate, entity).
+    """
+
+    direction: str
+    predicate: URIRef
+    predicate_label: str
+    value: object
+    value_label: str
+    source: URIRef
+    source_label: str
+
+
+def fold(text: str) -> str:
+    """Text folded for comparing names: lower case, no accents, punctuation as spaces.
+
+    >>> fold("Überology Ltd.")
+    'uberology ltd'
+    """
+    text = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def kind_of(dataset: Dataset, iri: URIRef) -> str | None:
+    """The users' word for what an IRI is (``person``, ``community`` ...), or None."""
+    types = set(dataset.objects(iri, RDF.type))
+    for cls, word in KINDS:
+        if cls in types:
+            return word
+    return None
+
+
+def display_label(dataset: Dataset, term: object) -> str:
+    """How a reader should see a term: its label, a post as "title at organisation", a quote's opening words."""
+    if not isinstance(term, URIRef):
+        return str(term)
+    label = dataset.value(term, RDFS.label) or dataset.value(term, SKOS.prefLabel) or dataset.value(term, FOAF.name)
+    if label is not None:
+        return str(label)
+    title = dataset.value(term, COP.jobTitle)
+    if title is not None:
+        organisation = dataset.value(term, ORG.organization)
+        return f"{title}, {display_label(dataset, organisation)}" if organisation else str(title)
+    text = dataset.value(term, SDO.text)
+    if text is not None:
+        text = str(text)
+        return f"“{text[:70]}…”" if len(text) > 70 else f"“{text}”"
+    title = dataset.value(term, URIRef("http://purl.org/dc/terms/title"))
+    if title is not None:
+        return str(title)
+    return compact(term)
+
+
+def entities(dataset: Dataset) -> list[Entity]:
+    """Every entity users can look up, sorted by kind and label."""
+    return list(_index(dataset)[0])
+
+
+def _index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]:
+    # Built once per dataset object and kept on it: a loaded graph does not change under the library.
+    cached = getattr(dataset, "_copgraph_lookup_index", None)
+    if cached is None:
+        cached = _build_index(dataset)
+        dataset._copgraph_lookup_index = cached
+    return cached
+
+
+def _build_index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]:
+    found: dict[URIRef, Entity] = {}
+    for cls, word in KINDS:
+        for iri in dataset.subjects(RDF.type, cls):
+            if isinstance(iri, URIRef) and iri not in found:
+                aliases = sorted({str(a) for p in (SKOS.altLabel, SKOS.hiddenLabel) for a in dataset.objects(iri, p)})
+                found[iri] = Entity(iri, word, display_label(dataset, iri), tuple(aliases))
+    by_name: dict[str, set[Entity]] = {}
+    for entity in found.values():
+        slug = str(entity.iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        for name in (entity.label, *entity.aliases, slug, entity.curie):
+            by_name.setdefault(fold(name), set()).add(entity)
+    ordered = tuple(sorted(found.values(), key=lambda e: (e.kind, fold(e.label), str(e.iri))))
+    return ordered, {name: tuple(sorted(ents, key=lambda e: str(e.iri))) for name, ents in by_name.items()}
+
+
+def _listing(candidates: list[Entity]) -> str:
+    return "; ".join(f"{e.label} ({e.kind}, {e.curie})" for e in candidates[:8])
+
+
+def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
+    """The one entity a name refers to.
+
+    Parameters
+    ----------
+    name : str
+        A label, alternative label, identifier (``person:cleo-butterworth``) or full IRI.
+    kind : str, optional
+        Only consider entities of this kind (``person``, ``community`` ...).
+
+    Raises
+    ------
+    CopgraphError
+        When no entity, or more than one, fits; the message suggests what may have been meant.
+    """
+    _, by_name = _index(dataset)
+    wanted = fold(name)
+    if not wanted:
+        raise CopgraphError("Give a name to look up, e.g. 'SEL Polypharmacy' or 'Cleo Butterworth'.")
+
+    def keep(ents) -> list[Entity]:
+        return [e for e in ents if kind is None or e.kind == kind]
+
+    expanded = _expand(name)
+    if expanded is not None:
+        exact = keep(e for ents in by_name.values() for e in ents if e.iri == expanded)
+        if exact:
+            return exact[0]
+    exact = keep(by_name.get(wanted, ()))
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise CopgraphError(
+            f"'{name}' could mean {len(exact)} things: {_listing(exact)}. Give the identifier in brackets instead."
+        )
+    words = set(wanted.split())
+    containing = {e for key, ents in by_name.items() if words <= set(key.split()) for e in keep(ents)}
+    close = difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.8)
+    similar = {e for key in close for e in keep(by_name[key])}
+    candidates = sorted(containing | similar, key=lambda e: (e not in similar, fold(e.label)))
+    if len(candidates) == 1:
+        return candidates[0]
+    what = f"{kind} " if kind else ""
+    if candidates:
+        raise CopgraphError(f"No {what}is called '{name}'. Did you mean: {_listing(candidates)}?")
+    raise CopgraphError(
+        f"No {what}is called '{name}', and nothing is close. Try part of the name, or list names with "
+        "'copgraph query \"SELECT ?label WHERE {{ ?x rdfs:label ?label }}\"'."
+    )
+
+
+def _expand(name: str) -> URIRef | None:
+    name = name.strip().strip("<>")
+    if name.startswith(("http://", "https://")):
+        return URIRef(name)
+    prefix, _, local = name.partition(":")
+    if local and prefix in PREFIXES:
+        return URIRef(PREFIXES[prefix] + local)
+    return None
+
+
+def _source_label(dataset: Dataset, graph: URIRef, entity: URIRef, predicate: URIRef, value: object) -> str:
+    if graph == GRAPH.derived:
+        for match in dataset.graph(GRAPH.derived).subjects(COP.matchSubject, entity):
+            derived = dataset.graph(GRAPH.derived)
+            if derived.value(match, COP.derivedLink) == predicate and derived.value(match, COP.matchConcept) == value:
+                return (
+                    f"derived: '{derived.value(match, COP.matchedText)}' in its "
+                    f"{_predicate_label(dataset, derived.value(match, COP.matchProperty))} "
+                    f"matches the label '{derived.value(match, COP.matchedLabel)}'"
+                )
+        return "derived by label matching"
+    if graph == GRAPH.curation:
+        return "classified by copgraph's curators"
+    if graph == GRAPH.vocabularies:
+        return "copgraph vocabularies"
+    if graph == GRAPH.entailed:
+        return "entailed"
+    title = dataset.value(graph, URIRef("http://purl.org/dc/terms/title"))
+    report = dataset.value(graph, COP.report)
+    if title is not None and report is not None:
+        start, end = dataset.value(graph, COP.startLine), dataset.value(graph, COP.endLine)
+        return f"{display_label(dataset, report)}, section '{title}' (lines {start}-{end})"
+    return display_label(dataset, graph)
+
+
+def _predicate_label(dataset: Dataset, predicate: object) -> str:
+    label = dataset.graph(GRAPH.ontology).value(predicate, RDFS.label)
+    return str(label) if label is not None else compact(predicate)
+
+
+_HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, PROV.wasDerivedFrom}
+
+
+def describe(dataset: Dataset, entity: Entity) -> list[Fact]:
+    """Everything the graph states or derives about an entity, each fact with its source.
+
+    Facts the entailment step adds (supertypes, transitive links) are left out: they repeat what is shown.
+    Labels are shown in the entity's header, not as facts.
+    """
+    facts = []
+    for _, p, o, g in dataset.quads((entity.iri, None, None, None)):
+        if g in (GRAPH.entailed,) or p in _HIDDEN:
+            continue
+        facts.append(
+            Fact(
+                "out",
+                p,
+                _predicate_label(dataset, p),
+                o,
+                display_label(dataset, o),
+                g,
+                _source_label(dataset, g, entity.iri, p, o),
+            )
+        )
+    for s, p, o, g in dataset.quads((None, None, entity.iri, None)):
+        if g in (GRAPH.entailed, GRAPH.derived) and p not in {COP.theme, COP.method, COP.mentions, COP.profession}:
+            continue
+        if p in {SKOS.inScheme, SKOS.topConceptOf, COP.matchConcept, COP.matchSubject} or p in _HIDDEN:
+            continue
+        facts.append(
+            Fact(
+                "in",
+                p,
+                _predicate_label(dataset, p),
+                s,
+                display_label(dataset, s),
+                g,
+                _source_label(dataset, g, s, p, o),
+            )
+        )
+    order = {"out": 0, "in": 1}
+    return sorted(set(facts), key=lambda f: (order[f.direction], f.predicate_label, f.value_label, str(f.source)))
+
+
+def literal_text(value: object) -> str:
+    """A literal's lexical form; anything else as its display string."""
+    return str(value) if isinstance(value, Literal) else compact(value)

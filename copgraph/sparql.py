@@ -1,0 +1,242 @@
+"""Run SPARQL queries against the graph: the one place user queries go through.
+
+Every query gets copgraph's prefixes predeclared, and is checked before it runs:
+
+- a malformed query is answered with the line and column of the mistake;
+- updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: the graph is read-only;
+- ``SERVICE`` is refused, because it would make the machine fetch any URL (SSRF);
+- ``FROM`` and ``FROM NAMED`` are refused, because rdflib would load the named documents, local files included.
+
+Results come back as a :class:`Answer`, which the command line and the web app format.
+
+Example
+-------
+>>> from copgraph.build import load
+>>> answer = run(load(), "SELECT (COUNT(*) AS ?n) WHERE { ?cohort a cop:Cohort }")
+>>> answer.rows[0][0].toPython()
+2
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib.plugins.sparql
+from pyparsing import ParseException
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.sparql import Query, SPARQLError
+
+from copgraph.errors import CopgraphError
+from copgraph.namespaces import PREFIXES
+
+__all__ = ["Answer", "compact", "parse", "read_query", "run", "text_table"]
+
+# Never let a query make rdflib fetch a graph named in FROM / FROM NAMED (a local file or a URL).
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+@dataclass
+class Answer:
+    """The answer to a query.
+
+    ``kind`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``. A SELECT fills ``variables`` and ``rows``
+    (``truncated`` says whether more rows than ``max_rows`` existed); an ASK fills ``boolean``; a CONSTRUCT or
+    DESCRIBE fills ``graph``.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    truncated: bool = False
+
+    def to_json(self) -> dict:
+        """The answer in the SPARQL 1.1 Query Results JSON format (or, for graphs, JSON-LD)."""
+        if self.kind == "ASK":
+            return {"head": {}, "boolean": self.boolean}
+        if self.kind == "SELECT":
+            bindings = [
+                {var: _json_term(value) for var, value in zip(self.variables, row, strict=True) if value is not None}
+                for row in self.rows
+            ]
+            return {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+        return json.loads(self.graph.serialize(format="json-ld", context=_context()))
+
+    def to_csv(self) -> str:
+        """The answer as CSV: one column a variable, full IRIs, as the SPARQL 1.1 CSV format has it."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if self.kind == "ASK":
+            writer.writerow(["boolean"])
+            writer.writerow(["true" if self.boolean else "false"])
+        elif self.kind == "SELECT":
+            writer.writerow(self.variables)
+            for row in self.rows:
+                writer.writerow(["" if v is None else str(v) for v in row])
+        else:
+            raise CopgraphError(f"A {self.kind} query answers with a graph, not a table; ask for ttl or json.")
+        return buffer.getvalue()
+
+    def to_table(self) -> str:
+        """The answer as an aligned text table, with IRIs shortened to prefixed names."""
+        if self.kind == "ASK":
+            return "yes" if self.boolean else "no"
+        if self.kind != "SELECT":
+            return self.graph.serialize(format="turtle")
+        lines = [text_table(self.variables, [[_cell(value) for value in row] for row in self.rows])]
+        count = f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+        lines.append(f"({count}{', truncated' if self.truncated else ''})")
+        return "\n".join(lines)
+
+
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """Rows of strings as a plain-text table with a header and aligned columns."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def compact(term: object) -> str:
+    """An IRI as a prefixed name when a copgraph prefix fits (``person:cleo-butterworth``), else as is."""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if text.startswith(namespace) and len(text) > len(namespace) and "/" not in text[len(namespace) :]:
+                return f"{prefix}:{text[len(namespace) :]}"
+        return f"<{text}>"
+    return "" if term is None else str(term)
+
+
+def _cell(value: object) -> str:
+    text = compact(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _json_term(term: object) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if isinstance(term, Literal) and term.language:
+        out["xml:lang"] = term.language
+    elif isinstance(term, Literal) and term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _context() -> dict:
+    return {prefix: namespace for prefix, namespace in PREFIXES.items()}
+
+
+def read_query(query_or_file: str) -> str:
+    """The query text: the argument itself, or the contents of the file it names (``.rq`` or ``.sparql``)."""
+    candidate = Path(query_or_file)
+    if candidate.suffix in {".rq", ".sparql"} or ("\n" not in query_or_file and candidate.is_file()):
+        try:
+            return candidate.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CopgraphError(f"No query file {query_or_file}; give a query or the path of a .rq file.") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise CopgraphError(f"The query file {query_or_file} cannot be read: {error}.") from None
+    return query_or_file
+
+
+def parse(text: str) -> Query:
+    """Parse and check a query; raise :class:`CopgraphError` saying what is wrong and where."""
+    if not text.strip():
+        raise CopgraphError("The query is empty; write a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
+    try:
+        tree = parseQuery(text)
+    except ParseException as error:
+        if _is_update(text):
+            raise CopgraphError(
+                "copgraph answers queries only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are not allowed."
+            ) from None
+        raise CopgraphError(
+            f"The query is not valid SPARQL at line {error.lineno}, column {error.col}: {_near(error)}."
+        ) from None
+    except RecursionError:
+        raise CopgraphError("The query is nested too deeply to parse; simplify it.") from None
+    if getattr(tree[1], "datasetClause", None):
+        raise CopgraphError(
+            "FROM and FROM NAMED are not allowed: every query runs over copgraph's own graph. "
+            "Use GRAPH <name> { ... } to query one named graph."
+        )
+    try:
+        query = translateQuery(tree, initNs=PREFIXES)
+    except (SPARQLError, Exception) as error:  # rdflib raises plain Exceptions for unknown prefixes
+        raise CopgraphError(f"The query cannot be run: {error}.") from None
+    if _uses_service(query.algebra):
+        raise CopgraphError(
+            "SERVICE (federated query) is not allowed: it would make this machine fetch other addresses."
+        )
+    return query
+
+
+def run(dataset: Dataset, text: str, *, max_rows: int | None = None) -> Answer:
+    """Run a query over the whole graph (the default graph is the union of the named graphs)."""
+    query = parse(text)
+    kind = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}[
+        query.algebra.name
+    ]
+    try:
+        result = dataset.query(query)
+        if kind == "SELECT":
+            rows = []
+            for row in result:
+                if max_rows is not None and len(rows) == max_rows:
+                    return Answer(kind, [str(v) for v in result.vars], rows, truncated=True)
+                rows.append(tuple(row))
+            return Answer(kind, [str(v) for v in result.vars], rows)
+        if kind == "ASK":
+            return Answer(kind, boolean=bool(result.askAnswer))
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for triple in result:
+            graph.add(triple)
+        return Answer(kind, graph=graph)
+    except RecursionError:
+        raise CopgraphError("The query is nested too deeply to run; simplify it.") from None
+    except (SPARQLError, TypeError, ValueError) as error:
+        raise CopgraphError(f"The query failed while running: {error}.") from None
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except Exception:
+        words = text.upper().split()
+        return any(word in _UPDATE_WORDS for word in words[:40] if word not in {"PREFIX", "BASE"})
+    return True
+
+
+def _near(error: ParseException) -> str:
+    found = error.line[error.col - 1 : error.col + 19].strip() if error.col else ""
+    return f"unexpected '{found}'" if found else "the query ends too early"
+
+
+def _uses_service(node: object, depth: int = 0) -> bool:
+    if depth > 200:
+        return False
+    if getattr(node, "name", None) == "ServiceGraphPattern":
+        return True
+    if isinstance(node, dict):
+        return any(_uses_service(value, depth + 1) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_uses_service(value, depth + 1) for value in node)
+    return False

@@ -1,0 +1,92 @@
+"""Linking text to vocabulary concepts by label: the rules a curator relies on when writing labels."""
+
+from rdflib import URIRef
+
+from copgraph.derive import find_labels, normalise
+from copgraph.namespaces import COP, GRAPH, ID
+
+
+def keys(text, labels):
+    return [key for key, _, _ in find_labels(text, labels)]
+
+
+def test_labels_match_whole_words_ignoring_case():
+    assert keys("A community addressing Polypharmacy.", [("polypharmacy", "p")]) == ["p"]
+    assert keys("polypharmacyish", [("polypharmacy", "p")]) == []
+
+
+def test_the_longest_overlapping_label_wins():
+    labels = [("Medicines", "m"), ("Medicines safety", "ms")]
+    assert keys("Healthy Ageing and Medicines Safety", labels) == ["ms"]
+    assert keys("Medicines Optimisation", labels) == ["m"]
+
+
+def test_plurals_hyphens_ampersands_and_accents_fold():
+    assert keys("Increasing uptake of Virtual Ward technology", [("Virtual wards", "vw"), ("Virtual ward", "vw")]) == [
+        "vw"
+    ]
+    assert keys("experience based co design", [("Experience-Based Co-Design", "ebcd")]) == ["ebcd"]
+    assert keys("Patient & Carer Experience", [("Patient and carer experience", "pce")]) == ["pce"]
+    assert keys("Überology", [("Uberology", "u")]) == ["u"]
+
+
+def test_acronyms_match_only_in_capitals():
+    labels = [("SEND", "send"), ("OD", "od")]
+    assert keys("East London SEND Net", labels) == ["send"]
+    assert keys("sending them a creative invitation", labels) == []
+    assert keys("Leadership/OD, Sustainability", labels) == ["od"]
+    assert keys("odd one out", labels) == []
+
+
+def test_matches_report_the_words_as_the_text_spells_them():
+    assert find_labels("Lead Continence Specialist Nurse", [("specialist nurse", "n")]) == [
+        ("n", "specialist nurse", "Specialist Nurse")
+    ]
+
+
+def test_normalise_keeps_a_map_back_to_the_original_text():
+    folded, where = normalise("Co-Design & more")
+    assert folded == "Co Design and more"
+    assert len(where) == len(folded)
+
+
+def test_derived_links_go_to_the_derived_graph_with_a_record_of_the_match(mini):
+    community = ID.community["mini-polypharmacy"]
+    derived = mini.graph(GRAPH.derived)
+    assert (community, COP.theme, ID.theme["polypharmacy"]) in derived
+    (record,) = [
+        r
+        for r in derived.subjects(COP.matchSubject, community)
+        if derived.value(r, COP.matchConcept) == ID.theme["polypharmacy"]
+    ]
+    assert str(derived.value(record, COP.matchedLabel)) == "Polypharmacy"
+    assert str(derived.value(record, COP.matchedText)) == "polypharmacy"
+
+
+def test_professions_come_from_job_titles(mini):
+    ann, bob = ID.person["ann-example"], ID.person["bob-example"]
+    assert set(mini.objects(ann, COP.profession)) == {ID.profession["nurse"]}
+    assert set(mini.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
+
+
+def test_testimonies_mention_the_methods_they_name(mini):
+    testimony = ID.testimony["mini-01"]
+    assert {ID.method["liberating-structures"], ID.method["one-two-four-all"]} <= set(
+        mini.objects(testimony, COP.mentions)
+    )
+
+
+def test_nothing_is_derived_twice_when_a_report_already_states_it(mini_data):
+    from copgraph.build import load
+
+    path = mini_data / "mini-report.trig"
+    text = path.read_text().replace(
+        "cop:status cop:Idea ; cop:cohort cohort:mini .\n    community:mini-medicines",
+        "cop:status cop:Idea ; cop:cohort cohort:mini ;\n"
+        "        cop:theme <https://w3id.org/copgraph/vocab/theme/polypharmacy> .\n    community:mini-medicines",
+    )
+    path.write_text(text)
+    graph = load(mini_data)
+    link = (ID.community["mini-polypharmacy"], COP.theme, URIRef(ID.theme["polypharmacy"]))
+    assert link in graph
+    assert link not in graph.graph(GRAPH.derived)

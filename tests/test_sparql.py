@@ -1,0 +1,76 @@
+"""Running SPARQL: prefixes predeclared, mistakes located, and nothing but reading allowed."""
+
+import json
+
+import pytest
+
+from copgraph.errors import CopgraphError
+from copgraph.namespaces import ID
+from copgraph.sparql import read_query, run
+
+
+def test_prefixes_are_predeclared(mini):
+    answer = run(mini, "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name")
+    assert [str(row[0]) for row in answer.rows] == ["Ann Example", "Bob Example"]
+
+
+def test_graph_names_tell_where_a_fact_comes_from(mini):
+    answer = run(mini, "SELECT ?g WHERE { GRAPH ?g { person:ann-example foaf:name ?n } }")
+    assert [row[0] for row in answer.rows] == [ID.source["mini/people"]]
+
+
+def test_ask_construct_and_describe(mini):
+    assert run(mini, "ASK { person:ann-example a foaf:Person }").boolean is True
+    graph = run(mini, "CONSTRUCT { ?p foaf:name ?n } WHERE { ?p foaf:name ?n }").graph
+    assert len(graph) == 2
+    assert len(run(mini, "DESCRIBE person:ann-example").graph) > 0
+
+
+def test_max_rows_truncates_and_says_so(mini):
+    answer = run(mini, "SELECT ?s WHERE { ?s a skos:Concept }", max_rows=3)
+    assert len(answer.rows) == 3 and answer.truncated
+
+
+def test_results_as_table_csv_and_sparql_json(mini):
+    answer = run(mini, "SELECT ?p ?name WHERE { ?p foaf:name ?name } ORDER BY ?name")
+    table = answer.to_table()
+    assert "person:ann-example  Ann Example" in table and table.endswith("(2 rows)")
+    assert answer.to_csv().splitlines()[1] == "https://w3id.org/copgraph/id/person/ann-example,Ann Example"
+    data = answer.to_json()
+    assert data["head"]["vars"] == ["p", "name"]
+    assert data["results"]["bindings"][0]["name"] == {"type": "literal", "value": "Ann Example"}
+    json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT ?x WHERE { ?x a }", r"not valid SPARQL at line 1, column 19"),
+        ("SELECT ?x\nWHERE {\n  ?x a foaf:Person .\n  FILTER(?x = ) }", r"not valid SPARQL at line 4, column 3"),
+        ("", "The query is empty"),
+        ("SELECT * WHERE { ?s nope:x ?o }", "Unknown namespace prefix : nope"),
+        ("INSERT DATA { <a:a> <a:b> <a:c> }", "updates .* are not allowed"),
+        ("DELETE WHERE { ?s ?p ?o }", "updates .* are not allowed"),
+        ("LOAD <http://example.org/data.ttl>", "updates .* are not allowed"),
+        ("CLEAR ALL", "updates .* are not allowed"),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE .* is not allowed"),
+        (
+            "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://10.0.0.1/> { ?s ?q ?r } } }",
+            "SERVICE .* is not allowed",
+        ),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM and FROM NAMED are not allowed"),
+        ("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", "FROM and FROM NAMED are not allowed"),
+        ("SELECT * WHERE { FILTER(" + "(" * 80 + "1" + ")" * 80 + ") }", "nested too deeply"),
+    ],
+)
+def test_bad_queries_get_a_sentence_not_a_traceback(mini, query, message):
+    with pytest.raises(CopgraphError, match=message):
+        run(mini, query)
+
+
+def test_a_query_can_come_from_a_file(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("\ufeffASK { ?s ?p ?o }", encoding="utf-8")
+    assert read_query(str(path)) == "ASK { ?s ?p ?o }"
+    with pytest.raises(CopgraphError, match="No query file"):
+        read_query(str(tmp_path / "missing.rq"))
