@@ -194,19 +194,26 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
         raise CopgraphError(
             f"'{name}' could mean {len(exact)} things: {_listing(exact)}. Give the identifier in brackets instead."
         )
-    words = set(wanted.split())
-    containing = {e for key, ents in by_name.items() if words <= set(key.split()) for e in keep(ents)}
-    close = difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.8)
-    similar = {e for key in close for e in keep(by_name[key])}
-    candidates = sorted(containing | similar, key=lambda e: (e not in similar, fold(e.label)))
+    words = wanted.split()
+    containing, similar = set(), set()
+    close = set(difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.8))
+    for key, ents in by_name.items():
+        key_words = key.split()
+        if key in close:
+            similar.update(keep(ents))
+        elif set(words) <= set(key_words):
+            containing.update(keep(ents))
+        elif all(difflib.get_close_matches(word, key_words, n=1, cutoff=0.8) for word in words):
+            similar.update(keep(ents))
+    candidates = sorted(containing | similar, key=lambda e: (e not in containing, fold(e.label)))
     if len(candidates) == 1:
         return candidates[0]
-    what = f"{kind} " if kind else ""
+    nothing = f"No {kind} is" if kind else "Nothing is"
     if candidates:
-        raise CopgraphError(f"No {what}is called '{name}'. Did you mean: {_listing(candidates)}?")
+        raise CopgraphError(f"{nothing} called '{name}'. Did you mean: {_listing(candidates)}?")
     raise CopgraphError(
-        f"No {what}is called '{name}', and nothing is close. Try part of the name, or list names with "
-        "'copgraph query \"SELECT ?label WHERE {{ ?x rdfs:label ?label }}\"'."
+        f"{nothing} called '{name}', and nothing is close. Try part of the name, or list names with "
+        "'copgraph query \"SELECT ?label WHERE { ?x rdfs:label ?label }\"'."
     )
 
 

@@ -1,0 +1,214 @@
+"""Turn the RDF graph into NetworkX graphs, by declared projections.
+
+Each :class:`Projection` is a SPARQL query that returns ``?source ?target`` pairs (and, where it matters,
+``?detail``): the edges of one relation. :func:`project` runs them all and builds one undirected,
+heterogeneous graph whose nodes keep their IRI (the node key), ``label``, ``kind`` and the attributes the
+boundary analysis needs (``cohorts``, ``organisations``, ``sectors``, ``nations``, ``professions``), each a
+sorted tuple. An edge keeps the set of its ``relations``. The theme hierarchy's direction, which an
+undirected edge loses, is kept in ``network.graph["broader"]``: each theme's direct broader themes.
+
+This is the one place that turns RDF into NetworkX; the rest of :mod:`copgraph.analysis` works on the graph
+it returns and never reaches back into rdflib.
+
+Example
+-------
+>>> from copgraph.build import load
+>>> network = project(load())
+>>> network.nodes["https://w3id.org/copgraph/id/community/sel-polypharmacy"]["kind"]
+'community'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import Dataset
+
+from copgraph.sparql import run
+
+__all__ = ["ATTRIBUTES", "PROJECTIONS", "Projection", "project"]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One relation of the network: which RDF pattern becomes which edges."""
+
+    relation: str
+    description: str
+    source_kind: str
+    target_kind: str
+    query: str
+
+
+PROJECTIONS: tuple[Projection, ...] = (
+    Projection(
+        "works at",
+        "A person holds a post at an organisation.",
+        "person",
+        "organisation",
+        "SELECT DISTINCT ?source ?target WHERE { ?post org:member ?source ; org:organization ?target }",
+    ),
+    Projection(
+        "took part in",
+        "A person took part in a cohort: participant, speaker, facilitator or programme team.",
+        "person",
+        "cohort",
+        """SELECT DISTINCT ?source ?target WHERE {
+            VALUES ?role { cop:participant cop:speaker cop:facilitator cop:programmeTeam }
+            { ?target ?role ?source } UNION { ?session cop:cohort ?target ; ?role ?source }
+            ?target a cop:Cohort . ?source a foaf:Person }""",
+    ),
+    Projection(
+        "spoke at",
+        "A person spoke at or facilitated a session.",
+        "person",
+        "session",
+        """SELECT DISTINCT ?source ?target WHERE {
+            ?target a cop:Session ; cop:speaker|cop:facilitator ?source }""",
+    ),
+    Projection(
+        "has profession",
+        "A person's profession, derived from their job titles.",
+        "person",
+        "profession",
+        "SELECT DISTINCT ?source ?target WHERE { ?source cop:profession ?target }",
+    ),
+    Projection(
+        "convenes or belongs to",
+        "A person convenes, or is a member of, a community.",
+        "person",
+        "community",
+        "SELECT DISTINCT ?source ?target WHERE { ?target cop:convenor|cop:member ?source }",
+    ),
+    Projection(
+        "works on",
+        "A community or session works on a theme (stated, or derived from its text).",
+        "community",
+        "theme",
+        """SELECT DISTINCT ?source ?target WHERE {
+            ?source cop:theme ?target . ?source a ?kind . VALUES ?kind { cop:CommunityOfPractice cop:Session } }""",
+    ),
+    Projection(
+        "uses",
+        "A community, session or cohort uses a method.",
+        "community",
+        "method",
+        """SELECT DISTINCT ?source ?target WHERE {
+            ?source cop:method ?target . ?source a ?kind .
+            VALUES ?kind { cop:CommunityOfPractice cop:Session cop:Cohort } }""",
+    ),
+    Projection(
+        "brought to",
+        "A community idea was brought to, or reported in, a cohort.",
+        "community",
+        "cohort",
+        "SELECT DISTINCT ?source ?target WHERE { ?source a cop:CommunityOfPractice ; cop:cohort ?target }",
+    ),
+    Projection(
+        "session of",
+        "A session belongs to a cohort.",
+        "session",
+        "cohort",
+        "SELECT DISTINCT ?source ?target WHERE { ?source a cop:Session ; cop:cohort ?target }",
+    ),
+    Projection(
+        "involves",
+        "An organisation organises, partners or collaborates in a community.",
+        "community",
+        "organisation",
+        """SELECT DISTINCT ?source ?target WHERE {
+            ?source a cop:CommunityOfPractice ; cop:organiser|cop:partner|cop:collaboratingOrganisation ?target }""",
+    ),
+    Projection(
+        "located in",
+        "An organisation is based in, or a community covers, a place.",
+        "organisation",
+        "place",
+        """SELECT DISTINCT ?source ?target WHERE {
+            ?source cop:place ?target . ?source a ?kind .
+            VALUES ?kind { org:Organization cop:CommunityOfPractice } }""",
+    ),
+    Projection(
+        "broader",
+        "A theme is narrower than another (SKOS broader, one step).",
+        "theme",
+        "theme",
+        "SELECT DISTINCT ?source ?target WHERE { ?source a cop:Theme ; skos:broader ?target }",
+    ),
+    Projection(
+        "relates to",
+        "A profession relates to a theme its people work on (skos:relatedMatch).",
+        "profession",
+        "theme",
+        "SELECT DISTINCT ?source ?target WHERE { ?source a cop:Profession ; skos:relatedMatch ?target }",
+    ),
+)
+
+_KINDS = """
+SELECT ?node ?label ?kind WHERE {
+    VALUES (?class ?kind) {
+        (foaf:Person "person") (org:Organization "organisation") (cop:CommunityOfPractice "community")
+        (cop:Cohort "cohort") (cop:Session "session") (cop:Theme "theme") (cop:Method "method")
+        (cop:Profession "profession") (cop:Place "place")
+    }
+    ?node a ?class ; rdfs:label ?label .
+}
+"""
+
+#: Node attributes the boundary analysis compares, each a query of ``?node ?value`` pairs.
+ATTRIBUTES: dict[str, str] = {
+    "cohorts": """SELECT DISTINCT ?node ?value WHERE {
+        { VALUES ?role { cop:participant cop:speaker cop:facilitator cop:programmeTeam }
+          ?c ?role ?node . BIND(?c AS ?value) }
+        UNION { VALUES ?role { cop:speaker cop:facilitator } ?s cop:cohort ?value ; ?role ?node }
+        UNION { ?node a cop:CommunityOfPractice ; cop:cohort ?value }
+        ?value a cop:Cohort }""",
+    "organisations": """SELECT DISTINCT ?node ?value WHERE {
+        { ?node org:memberOf ?value }
+        UNION { ?node a cop:CommunityOfPractice ; cop:organiser|cop:partner|cop:collaboratingOrganisation ?value }
+        UNION { ?node a org:Organization . BIND(?node AS ?value) } }""",
+    "sectors": """SELECT DISTINCT ?node ?value WHERE {
+        { ?node org:memberOf/cop:sector ?s }
+        UNION { ?node a cop:CommunityOfPractice ;
+                (cop:organiser|cop:partner|cop:collaboratingOrganisation)/cop:sector ?s }
+        UNION { ?node a org:Organization ; cop:sector ?s }
+        ?s skos:broader* ?value . ?value skos:topConceptOf ?scheme }""",
+    "nations": """SELECT DISTINCT ?node ?value WHERE {
+        { ?node org:memberOf/cop:place ?p }
+        UNION { ?node a org:Organization ; cop:place ?p }
+        UNION { ?node a cop:CommunityOfPractice ; cop:place ?p }
+        ?p schema:containedInPlace* ?value . ?value a cop:Nation }""",
+    "professions": "SELECT DISTINCT ?node ?value WHERE { ?node cop:profession ?value }",
+}
+
+
+def project(dataset: Dataset) -> nx.Graph:
+    """The heterogeneous network of people, organisations, communities, cohorts, sessions, themes, methods,
+    professions and places, built from :data:`PROJECTIONS`."""
+    network = nx.Graph()
+    for node, label, kind in run(dataset, _KINDS).rows:
+        if str(node) not in network:
+            network.add_node(str(node), label=str(label), kind=str(kind))
+    for attribute, query in ATTRIBUTES.items():
+        values: dict[str, set[str]] = {}
+        for node, value in run(dataset, query).rows:
+            values.setdefault(str(node), set()).add(str(value))
+        for node in network:
+            network.nodes[node][attribute] = tuple(sorted(values.get(node, ())))
+    broader: dict[str, set[str]] = {}
+    for projection in PROJECTIONS:
+        for source, target in run(dataset, projection.query).rows:
+            source, target = str(source), str(target)
+            if source not in network or target not in network or source == target:
+                continue
+            if projection.relation == "broader":
+                broader.setdefault(source, set()).add(target)
+            if network.has_edge(source, target):
+                network.edges[source, target]["relations"] = tuple(
+                    sorted(set(network.edges[source, target]["relations"]) | {projection.relation})
+                )
+            else:
+                network.add_edge(source, target, relations=(projection.relation,))
+    network.graph["broader"] = {theme: tuple(sorted(parents)) for theme, parents in sorted(broader.items())}
+    return network

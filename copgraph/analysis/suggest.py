@@ -1,0 +1,195 @@
+"""Potential connections: people and communities not yet connected that should meet, each with its reasons.
+
+For an entity, candidates of the wanted kinds are drawn from a bounded neighbourhood (``max_hops`` steps in
+the network), existing ties are excluded (see :func:`copgraph.analysis.boundaries.existing_ties`), and each
+candidate is scored by one of NetworkX's link-prediction measures:
+
+- ``"ppr"`` (default): personalised PageRank from the entity, which follows paths of any length, such as
+  person -> profession -> theme -> community;
+- ``"adamic_adar"``, ``"resource_allocation"``, ``"jaccard"``: NetworkX's common-neighbour measures, which see
+  only candidates two steps away.
+
+The choice of default is justified by :mod:`copgraph.analysis.evaluate`. A tie that crosses boundaries gets a
+bonus of ``boundary_bonus`` (10%) per boundary crossed (organisation, sector, profession, nation, cohort),
+because the programme exists to make such ties. Every suggestion carries its reasons and up to three shortest
+paths through the graph, written as sentences.
+
+Example
+-------
+>>> import networkx as nx
+>>> g = nx.Graph()
+>>> g.add_node("phil", kind="person", label="Phil")
+>>> g.add_node("pharmacy", kind="profession", label="Pharmacy")
+>>> g.add_node("medicines", kind="theme", label="Medicines")
+>>> g.add_node("cop", kind="community", label="Medicines CoP")
+>>> g.add_edge("phil", "pharmacy", relations=("has profession",))
+>>> g.add_edge("pharmacy", "medicines", relations=("relates to",))
+>>> g.add_edge("medicines", "cop", relations=("works on",))
+>>> [s.target for s in suggest(g, "phil")]
+['cop']
+>>> next(suggest(g, "phil")).paths[0]
+'Phil —has profession→ Pharmacy —relates to→ Medicines ←works on— Medicines CoP'
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+
+from copgraph.analysis.boundaries import crossed, existing_ties
+
+__all__ = ["METHODS", "Suggestion", "suggest"]
+
+METHODS = ("ppr", "adamic_adar", "resource_allocation", "jaccard")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A potential connection from ``source`` to ``target``, with its score, reasons and paths."""
+
+    source: str
+    target: str
+    label: str
+    kind: str
+    score: float
+    crosses: tuple[str, ...]
+    reasons: tuple[str, ...]
+    paths: tuple[str, ...]
+
+
+def _tied(network: nx.Graph) -> dict[str, set[str]]:
+    cached = network.graph.get("_tied")
+    if cached is None:
+        cached = {}
+        for u, v, _ in existing_ties(network):
+            cached.setdefault(u, set()).add(v)
+            cached.setdefault(v, set()).add(u)
+        network.graph["_tied"] = cached
+    return cached
+
+
+def _phrase(network: nx.Graph, u: str, v: str) -> str:
+    relation = network.edges[u, v].get("relations", ("linked to",))[0]
+    # Projections store edges undirected; the kinds tell which way a relation reads.
+    forward = {
+        "works at": ("person", "organisation"),
+        "took part in": ("person", "cohort"),
+        "spoke at": ("person", "session"),
+        "has profession": ("person", "profession"),
+        "convenes or belongs to": ("person", "community"),
+        "works on": ("community", "theme"),
+        "uses": ("community", "method"),
+        "brought to": ("community", "cohort"),
+        "session of": ("session", "cohort"),
+        "involves": ("community", "organisation"),
+        "located in": ("organisation", "place"),
+        "relates to": ("profession", "theme"),
+    }
+    source_kind = forward.get(relation, (None,))[0]
+    u_kind = network.nodes[u].get("kind")
+    label = network.nodes[v].get("label", v)
+    if relation == "broader":
+        reads_forward = v in network.graph.get("broader", {}).get(u, ())
+        return f" —part of→ {label}" if reads_forward else f" —includes→ {label}"
+    if u_kind == source_kind or (relation in {"works on", "uses"} and u_kind in {"community", "session", "cohort"}):
+        return f" —{relation}→ {label}"
+    return f" ←{relation}— {label}"
+
+
+def _sentence(network: nx.Graph, path: list[str]) -> str:
+    text = network.nodes[path[0]].get("label", path[0])
+    for u, v in itertools.pairwise(path):
+        text += _phrase(network, u, v)
+    return text
+
+
+def _scores(network: nx.Graph, node: str, candidates: list[str], method: str) -> dict[str, float]:
+    if method == "ppr":
+        ranks = nx.pagerank(network, alpha=0.85, personalization={node: 1.0}, max_iter=1000, tol=1e-10)
+        return {c: ranks.get(c, 0.0) for c in candidates}
+    function = {
+        "adamic_adar": nx.adamic_adar_index,
+        "resource_allocation": nx.resource_allocation_index,
+        "jaccard": nx.jaccard_coefficient,
+    }[method]
+    return {v: score for _, v, score in function(network, [(node, c) for c in candidates])}
+
+
+def suggest(
+    network: nx.Graph,
+    node: str,
+    *,
+    kinds: tuple[str, ...] = ("person", "community"),
+    method: str = "ppr",
+    max_hops: int = 4,
+    boundary_bonus: float = 0.1,
+    limit: int | None = None,
+) -> Iterator[Suggestion]:
+    """Potential connections for ``node``, best first (ties broken by label, then IRI).
+
+    Parameters
+    ----------
+    network : nx.Graph
+        A network built by :func:`copgraph.analysis.projection.project`.
+    node : str
+        The entity to suggest connections for (a person or a community, usually).
+    kinds : tuple of str
+        Which kinds of entity to suggest.
+    method : str
+        One of :data:`METHODS`.
+    max_hops : int
+        Candidates are at most this many steps away.
+    boundary_bonus : float
+        Multiplies a score by ``1 + boundary_bonus * boundaries crossed``.
+    limit : int, optional
+        At most this many suggestions.
+
+    Raises
+    ------
+    nx.NodeNotFound
+        If ``node`` is not in the network.
+    ValueError
+        If ``method`` is not one of :data:`METHODS`.
+    """
+    if node not in network:
+        raise nx.NodeNotFound(f"Node {node} is not in the network.")
+    if method not in METHODS:
+        raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
+    reach = nx.single_source_shortest_path_length(network, node, cutoff=max_hops)
+    tied = _tied(network).get(node, set())
+    candidates = sorted(
+        c
+        for c in reach
+        if c != node and network.nodes[c].get("kind") in kinds and c not in tied and not network.has_edge(node, c)
+    )
+    scores = _scores(network, node, candidates, method)
+    results = []
+    for candidate in candidates:
+        score = scores.get(candidate, 0.0)
+        if score <= 0:
+            continue
+        lines = crossed(network, node, candidate)
+        score *= 1 + boundary_bonus * len(lines)
+        paths = tuple(
+            _sentence(network, path) for path in itertools.islice(nx.all_shortest_paths(network, node, candidate), 3)
+        )
+        reasons = [f"{reach[candidate]} steps apart, not yet connected"]
+        if lines:
+            reasons.append("crosses the " + ", ".join(lines) + " boundar" + ("ies" if len(lines) > 1 else "y"))
+        results.append(
+            Suggestion(
+                node,
+                candidate,
+                network.nodes[candidate].get("label", candidate),
+                network.nodes[candidate]["kind"],
+                score,
+                lines,
+                tuple(reasons),
+                paths,
+            )
+        )
+    results.sort(key=lambda s: (-s.score, s.label, s.target))
+    yield from results[:limit] if limit is not None else results

@@ -1,0 +1,93 @@
+"""The copgraph command: every command answers, and bad input gets one line and exit status 2."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from copgraph.cli import cli
+
+
+@pytest.fixture
+def run(mini_data):
+    def invoke(*args):
+        return CliRunner().invoke(cli, ["--data", str(mini_data), *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output, f"'copgraph {name} --help' has no example"
+        assert command.help, name
+
+
+def test_stats_counts_kinds_and_cohorts(run):
+    result = run("stats")
+    assert result.exit_code == 0
+    assert re.search(r"^person +2$", result.output, re.MULTILINE)
+    data = json.loads(run("stats", "--format", "json").output)
+    assert data["by_kind"]["community"] == 2
+    assert data["by_cohort"][0]["participants"] == 2
+
+
+def test_query_prints_a_table_csv_or_json(run):
+    query = "SELECT ?name WHERE { ?p foaf:name ?name } ORDER BY ?name"
+    assert "Ann Example" in run("query", query).output
+    assert run("query", query, "--format", "csv").output == "name\nAnn Example\nBob Example\n"
+    assert json.loads(run("query", query, "--format", "json").output)["head"]["vars"] == ["name"]
+
+
+def test_a_malformed_query_names_line_and_column_and_exits_2(run):
+    result = run("query", "SELECT ?x WHERE { ?x a }")
+    assert result.exit_code == 2
+    assert "line 1, column 19" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_show_finds_by_alias_and_lists_facts_with_sources(run):
+    result = run("show", "eht")
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        "Example Hospitals NHS Foundation Trust  (organisation, organisation:example-trust)"
+    )
+    assert "source: Mini report, section 'People' (lines 1-5)" in result.output
+
+
+def test_show_an_unknown_name_suggests_and_exits_2(run):
+    result = run("show", "Exampel")
+    assert result.exit_code == 2
+    assert "Did you mean" in result.output
+
+
+def test_validate_exits_1_and_lists_violations_when_invalid(run, mini_data):
+    path = mini_data / "mini-report.trig"
+    path.write_text(path.read_text().replace('foaf:name "Bob Example"', 'rdfs:comment "no name"'))
+    result = run("validate")
+    assert result.exit_code == 1
+    assert "person:bob-example (foaf:name): Every person has exactly one name (foaf:name)." in result.output
+
+
+def test_an_unreadable_data_folder_exits_2_with_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["--data", str(tmp_path), "stats"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: No report data")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_export_writes_a_file_whole(run, tmp_path):
+    target = tmp_path / "out.trig"
+    result = run("export", "--format", "trig", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text().startswith("@prefix")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.trig")]
+
+
+def test_export_to_a_missing_folder_exits_2(run, tmp_path):
+    result = run("export", "-o", str(tmp_path / "no" / "such" / "dir.trig"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
