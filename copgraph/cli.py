@@ -291,6 +291,191 @@ def show(ctx: click.Context, name: str, kind: str | None, fmt: str) -> None:
             click.echo(f"- {fact.predicate_label}: {fact.value_label}\n    source: {fact.source_label}")
 
 
+ANALYSIS_FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _emit(fmt: str, rows: list[dict], columns: list[str]) -> None:
+    """Print analysis results: a table, JSON, or CSV; list values are joined with ' | ' in tables and CSV."""
+    import csv
+    import io
+
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    flat = [
+        [" | ".join(v) if isinstance(v, list | tuple) else _plain(v) for v in (row[c] for c in columns)] for row in rows
+    ]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(flat)
+        click.echo(buffer.getvalue(), nl=False)
+    elif not rows:
+        click.echo("(nothing found)")
+    else:
+        click.echo(_table(columns, flat))
+
+
+def _network(ctx: click.Context, name: str, kind: str | None = None):
+    from copgraph.analysis.projection import project
+    from copgraph.lookup import find
+
+    graph = _load(ctx)
+    entity = find(graph, name, kind=kind)
+    return project(graph), entity
+
+
+@cli.command("related")
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many.")
+@click.option("--format", "fmt", type=ANALYSIS_FORMATS, default="table", show_default=True, help=FORMAT_HELP)
+@click.pass_context
+@reports_errors
+def related_command(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
+    """Communities most related to a community, theme, method, person, organisation or place, with reasons.
+
+    \b
+    Example:
+        copgraph related "SEL Polypharmacy"
+        copgraph related polypharmacy --format json
+    """
+    from copgraph.analysis.related import related
+
+    network, entity = _network(ctx, name)
+    if str(entity.iri) not in network:
+        raise UserError(f"{entity.label} ({entity.kind}) is not part of the network the analytics use.")
+    rows = [
+        {
+            "rank": rank,
+            "community": r.label,
+            "id": _curie(r.community),
+            "score": round(r.score, 3),
+            "reasons": list(r.reasons),
+        }
+        for rank, r in enumerate(related(network, str(entity.iri), limit=limit), start=1)
+    ]
+    _emit(
+        fmt, rows, ["rank", "community", "score", "reasons"] if fmt == "table" else list(rows[0]) if rows else ["rank"]
+    )
+
+
+@cli.command("suggest")
+@click.argument("name")
+@click.option(
+    "--kind", "kind", type=click.Choice(["person", "community"]), help="Only suggest people, or only communities."
+)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many.")
+@click.option("--format", "fmt", type=ANALYSIS_FORMATS, default="table", show_default=True, help=FORMAT_HELP)
+@click.pass_context
+@reports_errors
+def suggest_command(ctx: click.Context, name: str, kind: str | None, limit: int, fmt: str) -> None:
+    """People and communities not yet connected to NAME that it should meet, with reasons and paths.
+
+    \b
+    Example:
+        copgraph suggest "Phil Southworth"
+        copgraph suggest "SEL Polypharmacy" --kind person --format csv
+    """
+    from copgraph.analysis.suggest import suggest
+
+    network, entity = _network(ctx, name)
+    if str(entity.iri) not in network:
+        raise UserError(f"{entity.label} ({entity.kind}) is not part of the network the analytics use.")
+    kinds = (kind,) if kind else ("person", "community")
+    rows = [
+        {
+            "rank": rank,
+            "suggestion": s.label,
+            "kind": s.kind,
+            "id": _curie(s.target),
+            "score": round(s.score, 4),
+            "crosses": list(s.crosses),
+            "reasons": list(s.reasons),
+            "paths": list(s.paths),
+        }
+        for rank, s in enumerate(suggest(network, str(entity.iri), kinds=kinds, limit=limit), start=1)
+    ]
+    columns = ["rank", "suggestion", "kind", "score", "reasons", "paths"]
+    _emit(fmt, rows, columns if fmt == "table" else list(rows[0]) if rows else ["rank"])
+
+
+@cli.command("boundaries")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many per list."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help=FORMAT_HELP
+)
+@click.pass_context
+@reports_errors
+def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
+    """Which boundaries existing ties cross, sector by sector and nation by nation; spanners, brokers,
+    clusters and islands.
+
+    \b
+    Example:
+        copgraph boundaries
+        copgraph boundaries --format json > boundaries.json
+    """
+    from copgraph.analysis.boundaries import boundaries
+    from copgraph.analysis.projection import project
+
+    network = project(_load(ctx))
+    result = boundaries(network)
+    names = network.graph.get("labels", {})
+    label = lambda node: network.nodes[node]["label"] if node in network else names.get(node, node)  # noqa: E731
+    if fmt == "json":
+        data = {
+            "crossing_counts": result.crossing_counts,
+            "sector_matrix": [{"a": label(a), "b": label(b), "ties": n} for (a, b), n in result.sector_matrix.items()],
+            "nation_matrix": [{"a": label(a), "b": label(b), "ties": n} for (a, b), n in result.nation_matrix.items()],
+            "ties": [{**t, "source": label(t["source"]), "target": label(t["target"])} for t in result.ties],
+            "spanning": [{**row, "community": label(row["community"])} for row in result.spanning[:limit]],
+            "brokers": [{**row, "node": label(row["node"])} for row in result.brokers[:limit]],
+            "clusters": [[label(n) for n in cluster] for cluster in result.clusters],
+            "islands": {k: [label(n) for n in v] for k, v in result.islands.items()},
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Existing ties: {len(result.ties)}; ties crossing each boundary:")
+    click.echo(_table(["boundary", "ties"], [[b, n] for b, n in result.crossing_counts.items()]))
+    for title, matrix in (
+        ("Ties between people, sector by sector", result.sector_matrix),
+        ("Ties between people, nation by nation", result.nation_matrix),
+    ):
+        click.echo(f"\n{title}")
+        click.echo(_table(["", "", "ties"], [[label(a), label(b), n] for (a, b), n in matrix.items()]))
+    click.echo("\nBoundary-spanning communities (sectors + nations + professions they touch)")
+    click.echo(_table(["community", "index"], [[label(r["community"]), r["index"]] for r in result.spanning[:limit]]))
+    click.echo("\nBrokers (betweenness; lower constraint = more brokerage)")
+    click.echo(
+        _table(
+            ["who", "betweenness", "constraint", "effective size"],
+            [
+                [label(r["node"]), f"{r['betweenness']:.3f}", f"{r['constraint']:.3f}", f"{r['effective_size']:.1f}"]
+                for r in result.brokers[:limit]
+            ],
+        )
+    )
+    click.echo(f"\nClusters (Louvain, seeded): {len(result.clusters)}")
+    for number, cluster in enumerate(result.clusters[:limit], start=1):
+        names = sorted(label(n) for n in cluster if network.nodes[n].get("kind") in {"person", "community"})
+        click.echo(f"{number}. {len(cluster)} nodes: {', '.join(names[:8])}{' ...' if len(names) > 8 else ''}")
+    for title, nodes in result.islands.items():
+        click.echo(f"\nIslands: {title}: {len(nodes)}")
+        for node in nodes[:limit]:
+            click.echo(f"- {label(node)}")
+
+
+def _curie(iri: str) -> str:
+    from rdflib import URIRef
+
+    from copgraph.sparql import compact
+
+    return compact(URIRef(iri))
+
+
 def _plain(value: object) -> str:
     return "" if value is None else str(value)
 

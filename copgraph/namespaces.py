@@ -44,24 +44,30 @@ class COP(DefinedNamespace):
     Nation: URIRef
     Place: URIRef
     Post: URIRef
+    PotentialConnection: URIRef
     Profession: URIRef
     Programme: URIRef
     Region: URIRef
+    RelatedCommunity: URIRef
     Report: URIRef
     ReportSection: URIRef
     Sector: URIRef
     Session: URIRef
     StoryPart: URIRef
+    Suggestion: URIRef
+    SuggestionKind: URIRef
     Testimony: URIRef
     Theme: URIRef
     ValueCycle: URIRef
     Webinar: URIRef
     WelcomeSession: URIRef
+    algorithm: URIRef
     coConsultingSessionCount: URIRef
     cohort: URIRef
     collaboratingOrganisation: URIRef
     community: URIRef
     convenor: URIRef
+    crosses: URIRef
     derivedLink: URIRef
     durationMonths: URIRef
     edition: URIRef
@@ -85,9 +91,11 @@ class COP(DefinedNamespace):
     moduleNumber: URIRef
     order: URIRef
     organiser: URIRef
+    parameters: URIRef
     participant: URIRef
     participantsOffered: URIRef
     partner: URIRef
+    path: URIRef
     place: URIRef
     priority: URIRef
     problemStatement: URIRef
@@ -95,8 +103,11 @@ class COP(DefinedNamespace):
     programme: URIRef
     programmeTeam: URIRef
     prompt: URIRef
+    rank: URIRef
+    reason: URIRef
     recommendation: URIRef
     report: URIRef
+    score: URIRef
     sector: URIRef
     sourceFile: URIRef
     speaker: URIRef
@@ -104,6 +115,9 @@ class COP(DefinedNamespace):
     startLine: URIRef
     status: URIRef
     storyPart: URIRef
+    suggestionFor: URIRef
+    suggestionKind: URIRef
+    suggests: URIRef
     theme: URIRef
     topTip: URIRef
     valueCycle: URIRef

@@ -110,12 +110,13 @@ def _diversity(network: nx.Graph, community: str) -> dict:
 
 def boundaries(network: nx.Graph, *, seed: int = 42) -> Boundaries:
     """Classify every existing tie; count ties sector by sector and nation by nation; find spanners, brokers,
-    clusters and islands.
+        clusters and islands.
 
-    Brokers are people and organisations ranked by betweenness on the whole network (exact: the seed graph is
-    small; sampled above 5,000 nodes), with Burt's constraint and effective size. Clusters are Louvain
-    communities of the network (``seed`` makes them deterministic). Islands are what nothing links yet:
-    communities without any known person, and people without any community.
+        Brokers are people and organisations ranked by betweenness on the whole network (exact: the seed graph is
+        small; sampled above 5,000 nodes), with Burt's constraint and effective size. Clusters are Louvain
+        communities of the linked part of the network (``seed`` makes them deterministic), those holding a person or
+    a community. Islands are what nothing links yet:
+        communities without any known person, and people without any community.
     """
     ties = existing_ties(network)
     result = Boundaries()
@@ -148,7 +149,12 @@ def boundaries(network: nx.Graph, *, seed: int = 42) -> Boundaries:
         ),
         key=lambda row: (-row["betweenness"], row["node"]),
     )
-    result.clusters = [sorted(c) for c in nx.community.louvain_communities(network, seed=seed)]
+    linked = network.subgraph(n for n in network if network.degree(n))
+    result.clusters = [
+        sorted(c)
+        for c in nx.community.louvain_communities(linked, seed=seed)
+        if any(network.nodes[n].get("kind") in {"person", "community"} for n in c)
+    ]
     result.clusters.sort(key=lambda c: (-len(c), c[0]))
     result.islands = {
         "communities without people": [

@@ -5,7 +5,8 @@ Each :class:`Projection` is a SPARQL query that returns ``?source ?target`` pair
 heterogeneous graph whose nodes keep their IRI (the node key), ``label``, ``kind`` and the attributes the
 boundary analysis needs (``cohorts``, ``organisations``, ``sectors``, ``nations``, ``professions``), each a
 sorted tuple. An edge keeps the set of its ``relations``. The theme hierarchy's direction, which an
-undirected edge loses, is kept in ``network.graph["broader"]``: each theme's direct broader themes.
+undirected edge loses, is kept in ``network.graph["broader"]``: each theme's direct broader themes; and
+``network.graph["labels"]`` names every attribute value (sectors and nations are attributes, not nodes).
 
 This is the one place that turns RDF into NetworkX; the rest of :mod:`copgraph.analysis` works on the graph
 it returns and never reaches back into rdflib.
@@ -156,30 +157,31 @@ SELECT ?node ?label ?kind WHERE {
 }
 """
 
-#: Node attributes the boundary analysis compares, each a query of ``?node ?value`` pairs.
+#: Node attributes the boundary analysis compares, each a query of ``?node ?value ?label`` rows.
 ATTRIBUTES: dict[str, str] = {
-    "cohorts": """SELECT DISTINCT ?node ?value WHERE {
+    "cohorts": """SELECT DISTINCT ?node ?value ?label WHERE {
         { VALUES ?role { cop:participant cop:speaker cop:facilitator cop:programmeTeam }
           ?c ?role ?node . BIND(?c AS ?value) }
         UNION { VALUES ?role { cop:speaker cop:facilitator } ?s cop:cohort ?value ; ?role ?node }
         UNION { ?node a cop:CommunityOfPractice ; cop:cohort ?value }
-        ?value a cop:Cohort }""",
-    "organisations": """SELECT DISTINCT ?node ?value WHERE {
+        ?value a cop:Cohort ; rdfs:label ?label }""",
+    "organisations": """SELECT DISTINCT ?node ?value ?label WHERE {
         { ?node org:memberOf ?value }
         UNION { ?node a cop:CommunityOfPractice ; cop:organiser|cop:partner|cop:collaboratingOrganisation ?value }
-        UNION { ?node a org:Organization . BIND(?node AS ?value) } }""",
-    "sectors": """SELECT DISTINCT ?node ?value WHERE {
+        UNION { ?node a org:Organization . BIND(?node AS ?value) }
+        ?value rdfs:label ?label }""",
+    "sectors": """SELECT DISTINCT ?node ?value ?label WHERE {
         { ?node org:memberOf/cop:sector ?s }
         UNION { ?node a cop:CommunityOfPractice ;
                 (cop:organiser|cop:partner|cop:collaboratingOrganisation)/cop:sector ?s }
         UNION { ?node a org:Organization ; cop:sector ?s }
-        ?s skos:broader* ?value . ?value skos:topConceptOf ?scheme }""",
-    "nations": """SELECT DISTINCT ?node ?value WHERE {
+        ?s skos:broader* ?value . ?value skos:topConceptOf ?scheme ; rdfs:label ?label }""",
+    "nations": """SELECT DISTINCT ?node ?value ?label WHERE {
         { ?node org:memberOf/cop:place ?p }
         UNION { ?node a org:Organization ; cop:place ?p }
         UNION { ?node a cop:CommunityOfPractice ; cop:place ?p }
-        ?p schema:containedInPlace* ?value . ?value a cop:Nation }""",
-    "professions": "SELECT DISTINCT ?node ?value WHERE { ?node cop:profession ?value }",
+        ?p schema:containedInPlace* ?value . ?value a cop:Nation ; rdfs:label ?label }""",
+    "professions": "SELECT DISTINCT ?node ?value ?label WHERE { ?node cop:profession ?value . ?value rdfs:label ?label }",
 }
 
 
@@ -190,10 +192,12 @@ def project(dataset: Dataset) -> nx.Graph:
     for node, label, kind in run(dataset, _KINDS).rows:
         if str(node) not in network:
             network.add_node(str(node), label=str(label), kind=str(kind))
+    labels: dict[str, str] = {}
     for attribute, query in ATTRIBUTES.items():
         values: dict[str, set[str]] = {}
-        for node, value in run(dataset, query).rows:
+        for node, value, label in run(dataset, query).rows:
             values.setdefault(str(node), set()).add(str(value))
+            labels[str(value)] = str(label)
         for node in network:
             network.nodes[node][attribute] = tuple(sorted(values.get(node, ())))
     broader: dict[str, set[str]] = {}
@@ -211,4 +215,5 @@ def project(dataset: Dataset) -> nx.Graph:
             else:
                 network.add_edge(source, target, relations=(projection.relation,))
     network.graph["broader"] = {theme: tuple(sorted(parents)) for theme, parents in sorted(broader.items())}
+    network.graph["labels"] = dict(sorted(labels.items()))
     return network

@@ -79,7 +79,9 @@ def _neighbours(network: nx.Graph, node: str, kind: str, relation: str | None = 
 
 
 def _label(network: nx.Graph, node: str) -> str:
-    return network.nodes[node].get("label", node)
+    if node in network:
+        return network.nodes[node].get("label", node)
+    return network.graph.get("labels", {}).get(node, node)
 
 
 def _ancestors(network: nx.Graph, theme: str) -> set[str]:

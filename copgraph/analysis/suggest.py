@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from copgraph.analysis.boundaries import crossed, existing_ties
+from copgraph.analysis.related import profile, score_pair
 
 __all__ = ["METHODS", "Suggestion", "suggest"]
 
@@ -104,6 +105,20 @@ def _sentence(network: nx.Graph, path: list[str]) -> str:
     for u, v in itertools.pairwise(path):
         text += _phrase(network, u, v)
     return text
+
+
+def _paths(network: nx.Graph, source: str, target: str, most: int = 3) -> tuple[str, ...]:
+    """Up to ``most`` shortest paths, preferring paths through themes, methods, professions, places and
+    organisations over paths through a cohort or session, which everyone in it shares."""
+    hubs = {n for n, kind in network.nodes(data="kind") if kind in {"cohort", "session"}} - {source, target}
+    for view in (nx.restricted_view(network, hubs, []), network):
+        try:
+            return tuple(
+                _sentence(network, p) for p in itertools.islice(nx.all_shortest_paths(view, source, target), most)
+            )
+        except nx.NetworkXNoPath:
+            continue
+    return ()
 
 
 def _scores(network: nx.Graph, node: str, candidates: list[str], method: str) -> dict[str, float]:
@@ -173,10 +188,13 @@ def suggest(
             continue
         lines = crossed(network, node, candidate)
         score *= 1 + boundary_bonus * len(lines)
-        paths = tuple(
-            _sentence(network, path) for path in itertools.islice(nx.all_shortest_paths(network, node, candidate), 3)
-        )
-        reasons = [f"{reach[candidate]} steps apart, not yet connected"]
+        paths = _paths(network, node, candidate)
+        reasons = []
+        if network.nodes[candidate]["kind"] == "community" or network.nodes[node]["kind"] == "community":
+            _, why = score_pair(network, profile(network, node), profile(network, candidate))
+            reasons.extend(reason for _, reason in why if not reason.startswith("from another cohort"))
+        if not reasons:
+            reasons.append("linked through the graph (see the paths), not yet connected")
         if lines:
             reasons.append("crosses the " + ", ".join(lines) + " boundar" + ("ies" if len(lines) > 1 else "y"))
         results.append(

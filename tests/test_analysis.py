@@ -1,0 +1,209 @@
+"""The analytics on tiny graphs whose answers can be checked by hand, and their properties on random graphs."""
+
+import math
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copgraph.analysis.boundaries import boundaries, crossed, existing_ties
+from copgraph.analysis.evaluate import evaluate, fresh_copy
+from copgraph.analysis.related import profile, related, score_pair
+from copgraph.analysis.suggest import suggest
+
+
+def network(themes: dict[str, list[str]], broader: dict[str, tuple[str, ...]] | None = None, **attributes) -> nx.Graph:
+    """Communities with themes; every theme named in ``broader`` or ``themes`` becomes a node."""
+    broader = broader or {}
+    g = nx.Graph(broader=broader)
+    names = set(broader) | {p for ps in broader.values() for p in ps} | {t for ts in themes.values() for t in ts}
+    for theme in sorted(names):
+        g.add_node(theme, kind="theme", label=theme.title())
+    for child, parents in broader.items():
+        for parent in parents:
+            g.add_edge(child, parent, relations=("broader",))
+    for community, ts in themes.items():
+        g.add_node(community, kind="community", label=community.upper(), **attributes.get(community, {}))
+        for theme in ts:
+            g.add_edge(community, theme, relations=("works on",))
+    return g
+
+
+class TestRelated:
+    def test_a_shared_specific_theme_scores_its_specificity(self):
+        g = network({"a": ["polypharmacy"], "b": ["polypharmacy"], "c": ["falls"], "d": ["falls"]})
+        (result,) = related(g, "a")
+        assert result.community == "b"
+        assert result.score == pytest.approx(math.log(1 + 4 / 2))
+        assert result.reasons == ("both work on Polypharmacy",)
+
+    def test_a_theme_every_community_has_says_less(self):
+        g = network({"a": ["qi", "polypharmacy"], "b": ["qi", "polypharmacy"], "c": ["qi"]})
+        scores = {r.community: r.score for r in related(g, "a")}
+        assert scores["c"] == pytest.approx(math.log(1 + 3 / 3))
+        assert scores["b"] == pytest.approx(math.log(2) + math.log(1 + 3 / 2))
+
+    def test_the_hierarchy_gives_partial_credit_and_says_why(self):
+        g = network(
+            {"a": ["medicines"], "b": ["polypharmacy"], "c": ["deprescribing"], "x": ["falls"]},
+            broader={"polypharmacy": ("medicines",), "deprescribing": ("medicines",)},
+        )
+        results = {r.community: r for r in related(g, "a")}
+        # df(medicines) = 3 of 4 communities reach it
+        assert results["b"].score == pytest.approx(0.5 * math.log(1 + 4 / 3))
+        assert results["b"].reasons == ("yours is about Medicines, theirs about Polypharmacy, which it includes",)
+        siblings = {r.community: r for r in related(g, "b")}
+        assert siblings["c"].score == pytest.approx(0.25 * math.log(1 + 4 / 3))
+        assert siblings["c"].reasons == ("both are part of Medicines",)
+        assert "x" not in siblings
+
+    def test_another_cohort_is_a_boundary_bonus(self):
+        g = network({"a": ["falls"], "b": ["falls"]}, a={"cohorts": ("2019",)}, b={"cohorts": ("2023",)})
+        (result,) = related(g, "a")
+        assert result.score == pytest.approx(1.1 * math.log(2))
+        assert "from another cohort" in result.reasons[-1]
+
+    def test_a_theme_finds_the_communities_that_work_on_it(self):
+        g = network({"a": ["polypharmacy"], "b": ["falls"]})
+        assert [r.community for r in related(g, "polypharmacy")] == ["a"]
+
+    def test_an_unknown_node_is_named(self):
+        with pytest.raises(nx.NodeNotFound, match="zzz"):
+            list(related(network({"a": ["x"]}), "zzz"))
+
+
+def people_network() -> nx.Graph:
+    g = network({"cop": ["medicines"]})
+    g.add_node(
+        "phil",
+        kind="person",
+        label="Phil",
+        sectors=("nhs",),
+        nations=("england",),
+        organisations=("trust",),
+        professions=("pharmacy",),
+        cohorts=("2019",),
+    )
+    g.add_node(
+        "esther",
+        kind="person",
+        label="Esther",
+        sectors=("local-government",),
+        nations=("england",),
+        organisations=("council",),
+        professions=("public-health",),
+        cohorts=("2019",),
+    )
+    g.add_node("pharmacy", kind="profession", label="Pharmacy")
+    g.add_node("2019", kind="cohort", label="2019")
+    g.add_edge("phil", "pharmacy", relations=("has profession",))
+    g.add_edge("pharmacy", "medicines", relations=("relates to",))
+    g.add_edge("phil", "2019", relations=("took part in",))
+    g.add_edge("esther", "2019", relations=("took part in",))
+    return g
+
+
+class TestSuggest:
+    def test_a_person_is_pointed_to_a_community_through_their_profession(self):
+        (s,) = suggest(people_network(), "phil", kinds=("community",))
+        assert s.target == "cop"
+        assert s.paths == ("Phil —has profession→ Pharmacy —relates to→ Medicines ←works on— COP",)
+        assert s.reasons[0] == "your profession Pharmacy relates to Medicines, which they work on"
+
+    def test_existing_ties_are_never_suggested(self):
+        g = people_network()
+        assert "esther" not in [s.target for s in suggest(g, "phil")]  # same cohort: they have met
+
+    @pytest.mark.parametrize("method", ["ppr", "adamic_adar", "resource_allocation", "jaccard"])
+    def test_every_method_gives_the_same_answer_twice(self, method):
+        g = people_network()
+        assert list(suggest(g, "phil", method=method)) == list(suggest(g, "phil", method=method))
+
+    def test_an_unknown_method_is_refused(self):
+        with pytest.raises(ValueError, match="Unknown method 'magic'"):
+            list(suggest(people_network(), "phil", method="magic"))
+
+
+class TestBoundaries:
+    def test_local_government_public_health_and_an_nhs_trust_cross_the_sector_boundary(self):
+        g = people_network()
+        assert crossed(g, "esther", "phil") == ("organisation", "sector", "profession")
+
+    def test_unknown_sides_cross_nothing(self):
+        g = nx.Graph()
+        g.add_node("a", sectors=("nhs",))
+        g.add_node("b")
+        assert crossed(g, "a", "b") == ()
+
+    def test_people_in_one_cohort_are_tied_and_the_tie_is_classified(self):
+        g = people_network()
+        assert existing_ties(g) == [("esther", "phil", "same cohort: 2019")]
+        result = boundaries(g)
+        assert result.crossing_counts["sector"] == 1
+        assert result.sector_matrix == {("local-government", "nhs"): 1}
+        assert result.islands["communities without people"] == ["cop"]
+
+
+class TestEvaluate:
+    def test_scores_are_between_zero_and_one_and_deterministic(self):
+        g = network(
+            {f"c{i}": ["medicines", "polypharmacy"] if i % 2 else ["falls", "frailty"] for i in range(8)},
+            broader={"polypharmacy": ("medicines",), "frailty": ("falls",)},
+        )
+        first, second = evaluate(g, seeds=(0, 1)), evaluate(g, seeds=(0, 1))
+        assert first == second
+        for score in first:
+            assert 0 <= score.mrr <= 1 and 0 <= score.hits_at_k <= 1 and 0 <= score.precision_at_k <= 1
+        assert max(s.mrr for s in first) > 0
+
+    def test_evaluation_does_not_change_the_network(self):
+        g = network({"a": ["x"], "b": ["x"]})
+        before = nx.to_dict_of_dicts(g)
+        evaluate(g, seeds=(0,))
+        assert nx.to_dict_of_dicts(g) == before
+
+
+THEMES = [f"t{i}" for i in range(6)]
+
+
+@st.composite
+def random_networks(draw):
+    communities = {
+        f"c{i}": draw(st.lists(st.sampled_from(THEMES), min_size=1, max_size=4, unique=True))
+        for i in range(draw(st.integers(2, 6)))
+    }
+    broader = {"t1": ("t0",), "t2": ("t0",), "t4": ("t3",)}
+    return network(communities, broader=broader)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_networks())
+def test_relatedness_is_symmetric(g):
+    for a in [n for n, k in g.nodes(data="kind") if k == "community"]:
+        for b in [n for n, k in g.nodes(data="kind") if k == "community" and n != a]:
+            ab, _ = score_pair(g, profile(g, a), profile(g, b))
+            ba, _ = score_pair(g, profile(g, b), profile(g, a))
+            assert ab == pytest.approx(ba)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_networks(), st.sampled_from(THEMES))
+def test_adding_a_shared_theme_never_lowers_a_pair_score(g, theme):
+    a, b = "c0", "c1"
+    before, _ = score_pair(g, profile(g, a), profile(g, b))
+    h = fresh_copy(g)
+    h.add_edge(a, theme, relations=("works on",))
+    h.add_edge(b, theme, relations=("works on",))
+    after, _ = score_pair(h, profile(h, a), profile(h, b))
+    assert after >= before - 1e-12
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_networks())
+def test_removing_an_entity_removes_it_from_every_result(g):
+    h = fresh_copy(g)
+    h.remove_node("c1")
+    for node in [n for n, k in h.nodes(data="kind") if k in {"community", "theme"}]:
+        assert "c1" not in [r.community for r in related(h, node)]
+        assert "c1" not in [s.target for s in suggest(h, node, kinds=("community",))]
