@@ -181,7 +181,8 @@ ATTRIBUTES: dict[str, str] = {
         UNION { ?node a org:Organization ; cop:place ?p }
         UNION { ?node a cop:CommunityOfPractice ; cop:place ?p }
         ?p schema:containedInPlace* ?value . ?value a cop:Nation ; rdfs:label ?label }""",
-    "professions": "SELECT DISTINCT ?node ?value ?label WHERE { ?node cop:profession ?value . ?value rdfs:label ?label }",
+    "professions": """SELECT DISTINCT ?node ?value ?label WHERE {
+        ?node cop:profession ?value . ?value rdfs:label ?label }""",
 }
 
 
