@@ -55,7 +55,7 @@ def _serve(graph: Dataset, connection: Connection, memory_bytes: int | None) -> 
             connection.send(("error", str(error)))
         except MemoryError:
             connection.send(("error", "The query needed more memory than a query may use; narrow it down."))
-        except Exception as error:  # noqa: BLE001 - the worker must answer, whatever the engine raised
+        except Exception as error:  # the worker must answer, whatever the engine raised
             connection.send(("error", f"The query failed while running: {error}."))
 
 
@@ -123,7 +123,7 @@ class QueryWorkers:
             raise QueryTimeout(
                 f"Every query worker stayed busy for {self.timeout:g} s; try again in a moment."
             ) from None
-        process, connection = worker
+        _, connection = worker
         try:
             connection.send((text, self.max_rows if max_rows is None else max_rows))
             if not connection.poll(self.timeout):
