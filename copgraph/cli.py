@@ -7,6 +7,7 @@ query, an unknown name, an unreadable data file), said in one line that tells wh
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import update_wrapper
 from pathlib import Path
@@ -289,6 +290,35 @@ def show(ctx: click.Context, name: str, kind: str | None, fmt: str) -> None:
             click.echo(f"\n{heading}")
         for fact in chosen:
             click.echo(f"- {fact.predicate_label}: {fact.value_label}\n    source: {fact.source_label}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Requests served at once.")
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web app (waitress, a production WSGI server).
+
+    Settings come from COPGRAPH_* environment variables: COPGRAPH_QUERY_TIMEOUT (seconds, default 10),
+    COPGRAPH_MAX_ROWS (10000), COPGRAPH_QUERY_WORKERS (2), COPGRAPH_QUERY_MEMORY_MB (2048),
+    COPGRAPH_MAX_GRAPH_NODES (1500), COPGRAPH_SECRET_KEY.
+
+    \b
+    Example:
+        copgraph serve
+        copgraph serve --host 0.0.0.0 --port 8080
+    """
+    import waitress
+
+    from webapp import create_app
+
+    if ctx.obj["data"] is not None:
+        os.environ["COPGRAPH_DATA"] = str(ctx.obj["data"])  # create_app reads COPGRAPH_* settings
+    app = create_app()
+    click.echo(f"copgraph is serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="copgraph")
 
 
 ANALYSIS_FORMATS = click.Choice(["table", "json", "csv"])

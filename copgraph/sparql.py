@@ -35,12 +35,16 @@ from rdflib.plugins.sparql.sparql import Query, SPARQLError
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES
 
-__all__ = ["Answer", "compact", "parse", "read_query", "run", "text_table"]
+__all__ = ["Answer", "UpdateRefused", "compact", "parse", "read_query", "run", "text_table"]
 
 # Never let a query make rdflib fetch a graph named in FROM / FROM NAMED (a local file or a URL).
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+class UpdateRefused(CopgraphError):
+    """An update (INSERT, DELETE, LOAD, CLEAR ...) was sent: the graph is read-only."""
 
 
 @dataclass
@@ -85,6 +89,49 @@ class Answer:
         else:
             raise CopgraphError(f"A {self.kind} query answers with a graph, not a table; ask for ttl or json.")
         return buffer.getvalue()
+
+    def to_tsv(self) -> str:
+        """The answer in the SPARQL 1.1 TSV format: terms written as in Turtle."""
+        if self.kind == "ASK":
+            return "?boolean\n" + ("true" if self.boolean else "false") + "\n"
+        if self.kind != "SELECT":
+            raise CopgraphError(f"A {self.kind} query answers with a graph, not a table; ask for ttl or json.")
+        lines = ["\t".join(f"?{v}" for v in self.variables)]
+        lines += ["\t".join("" if v is None else v.n3() for v in row) for row in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_xml(self) -> str:
+        """The answer in the SPARQL Query Results XML format."""
+        from xml.sax.saxutils import escape, quoteattr
+
+        out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+        if self.kind == "ASK":
+            out += ["  <head/>", f"  <boolean>{'true' if self.boolean else 'false'}</boolean>", "</sparql>"]
+            return "\n".join(out) + "\n"
+        if self.kind != "SELECT":
+            raise CopgraphError(f"A {self.kind} query answers with a graph, not results; ask for Turtle.")
+        out.append("  <head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables) + "</head>")
+        out.append("  <results>")
+        for row in self.rows:
+            out.append("    <result>")
+            for var, value in zip(self.variables, row, strict=True):
+                if value is None:
+                    continue
+                if isinstance(value, URIRef):
+                    term = f"<uri>{escape(str(value))}</uri>"
+                elif isinstance(value, BNode):
+                    term = f"<bnode>{escape(str(value))}</bnode>"
+                else:
+                    attrs = ""
+                    if value.language:
+                        attrs = f" xml:lang={quoteattr(value.language)}"
+                    elif value.datatype:
+                        attrs = f" datatype={quoteattr(str(value.datatype))}"
+                    term = f"<literal{attrs}>{escape(str(value))}</literal>"
+                out.append(f"      <binding name={quoteattr(var)}>{term}</binding>")
+            out.append("    </result>")
+        out += ["  </results>", "</sparql>"]
+        return "\n".join(out) + "\n"
 
     def to_table(self) -> str:
         """The answer as an aligned text table, with IRIs shortened to prefixed names."""
@@ -163,7 +210,7 @@ def parse(text: str) -> Query:
         tree = parseQuery(text)
     except ParseException as error:
         if _is_update(text):
-            raise CopgraphError(
+            raise UpdateRefused(
                 "copgraph answers queries only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are not allowed."
             ) from None
         raise CopgraphError(

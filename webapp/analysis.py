@@ -1,0 +1,78 @@
+"""Synergies (related communities, ranked) and boundaries (who crosses which lines, and where links are missing)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from copgraph.namespaces import BASE
+from webapp.state import state
+
+bp = Blueprint("analysis", __name__)
+
+
+@bp.route("/synergies")
+def synergies():
+    s = state()
+    network = s.network
+    cohort = request.args.get("cohort", "")
+    theme = request.args.get("theme", "")
+    pairs: dict[tuple[str, str], object] = {}
+    for community, results in s.related.items():
+        for result in results:
+            key = tuple(sorted((community, result.community)))
+            if key not in pairs or result.score > pairs[key][2].score:
+                pairs[key] = (community, result.community, result)
+    rows = []
+    for a, b, result in sorted(pairs.values(), key=lambda p: (-p[2].score, p[0], p[1])):
+        if cohort and not ({BASE + cohort} & (set(network.nodes[a]["cohorts"]) | set(network.nodes[b]["cohorts"]))):
+            continue
+        if theme and BASE + theme not in (set(network[a]) | set(network[b])):
+            continue
+        rows.append({"a": a, "b": b, "score": result.score, "reasons": result.reasons})
+    cohorts = sorted((n[len(BASE) :], d["label"]) for n, d in network.nodes(data=True) if d["kind"] == "cohort")
+    themes = sorted(
+        ((n[len(BASE) :], d["label"]) for n, d in network.nodes(data=True) if d["kind"] == "theme"), key=lambda t: t[1]
+    )
+    return render_template(
+        "synergies.html",
+        rows=rows[:200],
+        total=len(rows),
+        network=network,
+        cohorts=cohorts,
+        themes=themes,
+        cohort=cohort,
+        theme=theme,
+    )
+
+
+@bp.route("/boundaries")
+def boundaries():
+    s = state()
+    result = s.boundaries
+    network = s.network
+    labels = network.graph["labels"]
+
+    def name(node: str) -> str:
+        return network.nodes[node]["label"] if node in network else labels.get(node, node)
+
+    def matrix(counts: dict) -> tuple[list[str], dict, int]:
+        keys = sorted({k for pair in counts for k in pair}, key=name)
+        cells = {}
+        for (a, b), n in counts.items():
+            cells[(a, b)] = cells[(b, a)] = n
+        return keys, cells, max(counts.values(), default=0)
+
+    cross = []
+    for node, kind in sorted(network.nodes(data="kind")):
+        if kind == "person":
+            cross += [(node, suggestion) for suggestion in s.suggestions(node) if suggestion.crosses]
+    cross.sort(key=lambda pair: (-len(pair[1].crosses), -pair[1].score, pair[0]))
+    return render_template(
+        "boundaries.html",
+        result=result,
+        name=name,
+        sector=matrix(result.sector_matrix),
+        nation=matrix(result.nation_matrix),
+        network=network,
+        cross=cross[:30],
+    )

@@ -1,0 +1,97 @@
+"""Home, search, entity pages and downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+
+from copgraph.errors import CopgraphError
+from copgraph.export import FORMATS, serialise
+from copgraph.lookup import describe, find, fold
+from copgraph.namespaces import BASE
+from webapp.state import page_url, state
+
+bp = Blueprint("pages", __name__)
+
+MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+}
+
+
+@bp.app_template_filter("page")
+def page_filter(iri: object) -> str | None:
+    return page_url(iri)
+
+
+@bp.route("/")
+def home():
+    s = state()
+    return render_template("home.html", summary=s.summary)
+
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "").strip()
+    if not query:
+        return render_template("search.html", query=query, results=[], message="Type a name to look for.")
+    s = state()
+    try:
+        entity = find(s.graph, query)
+        return redirect(page_url(entity.iri))
+    except CopgraphError as error:
+        message = str(error)
+    wanted = fold(query)
+    results = [e for e in s.by_iri.values() if wanted in fold(e.label) or any(wanted in fold(a) for a in e.aliases)]
+    results.sort(key=lambda e: (e.kind, fold(e.label)))
+    return render_template("search.html", query=query, results=results[:100], message=message)
+
+
+def _entity_page(path: str):
+    s = state()
+    entity = s.entity(BASE + path)
+    facts = describe(s.graph, entity)
+    node = str(entity.iri)
+    related = s.related.get(node, []) if node in s.network else []
+    if node in s.network and s.network.nodes[node]["kind"] != "community":
+        from copgraph.analysis.related import related as related_to
+
+        related = list(related_to(s.network, node, limit=10))
+    suggestions = s.suggestions(node) if node in s.network and entity.kind in {"person", "community"} else []
+    return render_template(
+        "entity.html",
+        entity=entity,
+        facts=facts,
+        related=related,
+        suggestions=suggestions,
+        in_network=node in s.network,
+    )
+
+
+@bp.route("/id/<kind>/<slug>")
+def entity(kind: str, slug: str):
+    return _entity_page(f"id/{kind}/{slug}")
+
+
+@bp.route("/vocab/<scheme>/<slug>")
+def concept(scheme: str, slug: str):
+    return _entity_page(f"vocab/{scheme}/{slug}")
+
+
+@bp.route("/source/<path:path>")
+def source(path: str):
+    return _entity_page(f"source/{path}")
+
+
+@bp.route("/download/copgraph.<fmt>")
+def download(fmt: str):
+    if fmt not in FORMATS:
+        abort(404, f"No download in the format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+    text = serialise(state().graph, fmt)
+    return Response(
+        text,
+        mimetype=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="copgraph{FORMATS[fmt][2]}"'},
+    )

@@ -1,0 +1,89 @@
+"""What the app computes once at start-up and shares between requests (``app.extensions["copgraph"]``)."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+from flask import abort, current_app
+from rdflib import Dataset, URIRef
+
+from copgraph.analysis.boundaries import Boundaries, boundaries
+from copgraph.analysis.materialise import materialise
+from copgraph.analysis.projection import project
+from copgraph.analysis.related import Relatedness, related
+from copgraph.analysis.suggest import Suggestion, suggest
+from copgraph.build import load
+from copgraph.lookup import Entity, entities
+from copgraph.namespaces import BASE
+from copgraph.stats import Summary, summarise
+from copgraph.workers import QueryWorkers
+
+
+@dataclass
+class State:
+    """The loaded graph and everything derived from it that pages need."""
+
+    graph: Dataset
+    network: nx.Graph
+    summary: Summary
+    workers: QueryWorkers
+    by_iri: dict[URIRef, Entity]
+    _suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, config) -> State:
+        graph = load(config.get("DATA"))
+        network = project(graph)
+        materialise(graph, network)
+        summary = summarise(graph)
+        workers = QueryWorkers(
+            graph,
+            processes=int(config["QUERY_WORKERS"]),
+            timeout=float(config["QUERY_TIMEOUT"]),
+            max_rows=int(config["MAX_ROWS"]),
+            memory_mb=int(config["QUERY_MEMORY_MB"]) if config.get("QUERY_MEMORY_MB") else None,
+        )
+        atexit.register(workers.close)
+        return cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)})
+
+    @cached_property
+    def boundaries(self) -> Boundaries:
+        return boundaries(self.network)
+
+    @cached_property
+    def related(self) -> dict[str, list[Relatedness]]:
+        return {
+            node: list(related(self.network, node, limit=10))
+            for node, kind in sorted(self.network.nodes(data="kind"))
+            if kind == "community"
+        }
+
+    def suggestions(self, node: str, limit: int = 10) -> list[Suggestion]:
+        with self._lock:
+            if node not in self._suggestions:
+                self._suggestions[node] = list(suggest(self.network, node, limit=limit))
+            return self._suggestions[node]
+
+    def entity(self, iri: str) -> Entity:
+        found = self.by_iri.get(URIRef(iri))
+        if found is None:
+            abort(
+                404, f"Nothing in the graph has the identifier '{iri[len(BASE) :] if iri.startswith(BASE) else iri}'."
+            )
+        return found
+
+
+def state() -> State:
+    """The current app's state."""
+    return current_app.extensions["copgraph"]
+
+
+def page_url(iri: object) -> str | None:
+    """The app's page for an IRI of copgraph's, or None for an outside IRI."""
+    text = str(iri)
+    return "/" + text[len(BASE) :] if text.startswith(BASE) else None
