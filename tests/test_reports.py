@@ -236,7 +236,7 @@ class TestPeopleAndOrganisations:
             assert run(
                 graph,
                 f"""ASK {{ {{ cohort:{cohort} cop:speaker person:myron-rogers }}
-                                       UNION {{ ?s cop:cohort cohort:{cohort} ; cop:speaker person:myron-rogers }} }}""",
+                    UNION {{ ?s cop:cohort cohort:{cohort} ; cop:speaker person:myron-rogers }} }}""",
             ).boolean
 
 

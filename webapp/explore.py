@@ -101,7 +101,8 @@ def view(args) -> tuple[nx.Graph, list[str]]:
     if sub.number_of_nodes() > cap:
         keep = sorted(sub, key=lambda n: (-sub.degree(n), n))[:cap]
         notes.append(
-            f"The view has {sub.number_of_nodes()} nodes; showing the {cap} best connected. Filter or focus to see the rest."
+            f"The view has {sub.number_of_nodes()} nodes; showing the {cap} best connected. "
+            "Filter or focus to see the rest."
         )
         sub = sub.subgraph(keep)
     return sub, notes

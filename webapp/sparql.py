@@ -64,7 +64,8 @@ def endpoint():
         if not text:
             return error_response(
                 400,
-                "Send a SPARQL query in the 'query' parameter (GET or form POST) or as an application/sparql-query body.",
+                "Send a SPARQL query in the 'query' parameter (GET or form POST) "
+                "or as an application/sparql-query body.",
             )
         answer = state().workers.run(text)
     except UpdateRefused as error:
