@@ -71,8 +71,10 @@ TESTIMONIES = {
 
 
 def organisations_of(graph, person) -> list[str]:
+    """The names of a person's organisations and of the organisations those are part of."""
     names = []
-    for organisation in graph.objects(person, URIRef("http://www.w3.org/ns/org#memberOf")):
+    answer = run(graph, f"SELECT DISTINCT ?o WHERE {{ <{person}> org:memberOf/org:subOrganizationOf* ?o }}")
+    for (organisation,) in answer.rows:
         names += [
             str(label) for label in graph.objects(organisation, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
         ]
