@@ -9,6 +9,8 @@ matched where. It is deterministic and explainable:
 - a label matches as whole words, ignoring case, accents, hyphens and ``&``/``and``, and a plural ``s``;
 - a label written in capitals of up to five letters ("OD", "SEND") is an acronym and matches only in capitals;
 - where labels overlap, the longest wins ("Medicines Safety" is medicines safety, not also medicines);
+- names of organisations and programmes in the text are not read as themes ("South East London Integrated
+  Care Board" does not make a community about integrated care);
 - a link that a report already states is not derived again.
 
 Example
@@ -149,6 +151,23 @@ def find_labels(text: str, labels: Sequence[tuple[str, object]]) -> list[tuple[o
     return found
 
 
+def _names_to_skip(dataset: Dataset) -> list[tuple[str, None]]:
+    """Names of organisations and programmes, which are masked before matching."""
+    names = set()
+    for kind in (ORG.Organization, COP.Programme):
+        for resource in dataset.subjects(RDF.type, kind):
+            for prop in (RDFS.label, SKOS.altLabel):
+                names.update(str(name) for name in dataset.objects(resource, prop))
+    return [(name, None) for name in sorted(names) if len(name.split()) > 1]
+
+
+def _mask(text: str, names: list[tuple[str, None]]) -> str:
+    """The text with every name in ``names`` blanked out (same length, so positions still line up)."""
+    for _, _, words in find_labels(text, names):
+        text = text.replace(words, " " * len(words))
+    return text
+
+
 def _scheme_labels(dataset: Dataset, scheme: str) -> list[tuple[str, URIRef]]:
     vocab = dataset.graph(GRAPH.vocabularies)
     labels = []
@@ -183,6 +202,7 @@ def derive(dataset: Dataset) -> None:
     derived.remove((None, None, None))
     asserted = {(s, p, o) for s, p, o, g in dataset.quads() if g != GRAPH.derived}
     labels_by_scheme = {scheme: _scheme_labels(dataset, scheme) for scheme in {r.scheme for r in RULES}}
+    skip = _names_to_skip(dataset)
     activity = ID.match["build"]
     derived.add((activity, RDF.type, PROV.Activity))
     derived.add((activity, RDFS.label, Literal("copgraph build: label matching")))
@@ -193,7 +213,7 @@ def derive(dataset: Dataset) -> None:
                 continue
             for path in rule.text_paths:
                 for holder, predicate, text in _texts(dataset, subject, path):
-                    for concept, label, words in find_labels(text, labels):
+                    for concept, label, words in find_labels(_mask(text, skip), labels):
                         link = (subject, rule.link, concept)
                         if link in asserted:
                             continue
