@@ -155,6 +155,16 @@ def _build_index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[
     return ordered, {name: tuple(sorted(ents, key=lambda e: str(e.iri))) for name, ents in by_name.items()}
 
 
+#: Records that share a name with what they are about (an impact story and its community, a report section
+#: and the community it describes): a name that fits one main entity and such records means the entity.
+SECONDARY_KINDS = {"impact story", "report section", "report", "work"}
+
+
+def _prefer_main(candidates: list[Entity]) -> list[Entity]:
+    main = [e for e in candidates if e.kind not in SECONDARY_KINDS]
+    return main if len(main) == 1 else candidates
+
+
 def _listing(candidates: list[Entity]) -> str:
     return "; ".join(f"{e.label} ({e.kind}, {e.curie})" for e in candidates[:8])
 
@@ -187,7 +197,7 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
         exact = keep(e for ents in by_name.values() for e in ents if e.iri == expanded)
         if exact:
             return exact[0]
-    exact = keep(by_name.get(wanted, ()))
+    exact = _prefer_main(keep(by_name.get(wanted, ())))
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
@@ -196,7 +206,7 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
         )
     words = wanted.split()
     containing, similar = set(), set()
-    close = set(difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.8))
+    close = set(difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.85))
     for key, ents in by_name.items():
         key_words = key.split()
         if key in close:
@@ -206,6 +216,10 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
         elif all(difflib.get_close_matches(word, key_words, n=1, cutoff=0.8) for word in words):
             similar.update(keep(ents))
     candidates = sorted(containing | similar, key=lambda e: (e not in containing, fold(e.label)))
+    if containing:
+        preferred = _prefer_main([e for e in candidates if e in containing])
+        if len(preferred) == 1:
+            return preferred[0]
     if len(candidates) == 1:
         return candidates[0]
     nothing = f"No {kind} is" if kind else "Nothing is"

@@ -181,14 +181,23 @@ def suggest(
         if c != node and network.nodes[c].get("kind") in kinds and c not in tied and not network.has_edge(node, c)
     )
     scores = _scores(network, node, candidates, method)
-    results = []
+    ranked = []
     for candidate in candidates:
         score = scores.get(candidate, 0.0)
-        if score <= 0:
-            continue
-        lines = crossed(network, node, candidate)
-        score *= 1 + boundary_bonus * len(lines)
-        paths = _paths(network, node, candidate)
+        if score > 0:
+            lines = crossed(network, node, candidate)
+            ranked.append(
+                (
+                    score * (1 + boundary_bonus * len(lines)),
+                    network.nodes[candidate].get("label", candidate),
+                    candidate,
+                    lines,
+                )
+            )
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    # Reasons and paths cost far more than scores: work them out only for what is returned.
+    results = []
+    for score, label, candidate, lines in ranked[:limit] if limit is not None else ranked:
         reasons = []
         if network.nodes[candidate]["kind"] == "community" or network.nodes[node]["kind"] == "community":
             _, why = score_pair(network, profile(network, node), profile(network, candidate))
@@ -201,13 +210,12 @@ def suggest(
             Suggestion(
                 node,
                 candidate,
-                network.nodes[candidate].get("label", candidate),
+                label,
                 network.nodes[candidate]["kind"],
                 score,
                 lines,
                 tuple(reasons),
-                paths,
+                _paths(network, node, candidate),
             )
         )
-    results.sort(key=lambda s: (-s.score, s.label, s.target))
-    yield from results[:limit] if limit is not None else results
+    yield from results

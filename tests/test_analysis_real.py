@@ -1,0 +1,133 @@
+"""The analytics on the real graph: what a convenor and the programme team should see."""
+
+import pytest
+from click.testing import CliRunner
+
+from copgraph.analysis.boundaries import boundaries, crossed, existing_ties
+from copgraph.analysis.materialise import materialise
+from copgraph.analysis.projection import PROJECTIONS, project
+from copgraph.analysis.related import related
+from copgraph.analysis.suggest import suggest
+from copgraph.cli import cli
+from copgraph.namespaces import GRAPH, ID
+from copgraph.sparql import run
+
+SEL = str(ID.community["sel-polypharmacy"])
+
+
+@pytest.fixture(scope="module")
+def network(graph):
+    return project(graph)
+
+
+def test_every_projection_contributes_edges_except_membership_which_the_reports_never_name(network):
+    relations = {r for _, _, rs in network.edges(data="relations") for r in rs}
+    assert {p.relation for p in PROJECTIONS} - relations == {"convenes or belongs to"}
+
+
+def test_projection_does_not_change_the_rdf_graph(graph):
+    before = len(graph)
+    project(graph)
+    assert len(graph) == before
+
+
+def test_sel_polypharmacy_is_related_to_both_cohorts_medicines_ideas(network):
+    top = list(related(network, SEL, limit=5))
+    names = {r.community: r for r in top}
+    assert str(ID.community["2023-24-polypharmacy"]) in names
+    assert "both work on Polypharmacy" in names[str(ID.community["2023-24-polypharmacy"])].reasons
+    medicines_2019 = {
+        str(ID.community[s])
+        for s in (
+            "2019-20-medicines-optimisation",
+            "2019-20-e-prescribing",
+            "2019-20-healthy-ageing-and-medicines-safety",
+        )
+    }
+    hits = [names[c] for c in medicines_2019 if c in names]
+    assert hits, "no 2019-20 medicines idea in the top 5"
+    assert any("Medicines optimisation" in reason for hit in hits for reason in hit.reasons)
+
+
+def test_a_pharmacist_is_pointed_to_the_polypharmacy_community(network):
+    first = next(suggest(network, str(ID.person["phil-southworth"]), kinds=("community",)))
+    assert first.target == SEL
+    assert "your profession Pharmacy relates to Medicines optimisation, which they work on" in first.reasons
+    assert first.paths[0].startswith("Phil Southworth —has profession→ Pharmacy")
+
+
+def test_local_government_public_health_and_an_nhs_trust_is_cross_sector(network):
+    esther = str(ID.person["esther-hall"])
+    trust = str(ID.person["phil-southworth"])  # Buckinghamshire Healthcare NHS Trust
+    assert "sector" in crossed(network, esther, trust)
+    assert "sector" in crossed(network, esther, str(ID.organisation["buckinghamshire-healthcare"]))
+
+
+def test_suggestions_never_include_an_existing_tie_and_always_explain_themselves(network):
+    tied = {(u, v) for u, v, _ in existing_ties(network)}
+    for node, kind in network.nodes(data="kind"):
+        if kind not in {"person", "community"}:
+            continue
+        for s in suggest(network, node, limit=10):
+            assert (node, s.target) not in tied and (s.target, node) not in tied
+            assert not network.has_edge(node, s.target)
+            assert s.reasons and all(s.reasons)
+
+
+def test_results_are_identical_across_runs(graph):
+    first, second = project(graph), project(graph)
+    person = str(ID.person["andrew-cupples"])
+    assert list(suggest(first, person)) == list(suggest(second, person))
+    assert list(related(first, SEL)) == list(related(second, SEL))
+    assert boundaries(first).clusters == boundaries(second).clusters
+
+
+def test_boundaries_show_the_cohort_crosses_nations_and_sectors(network):
+    result = boundaries(network)
+    assert result.crossing_counts["nation"] > 0 and result.crossing_counts["sector"] > 0
+    names = {network.graph["labels"].get(k, k) for pair in result.nation_matrix for k in pair}
+    assert {"England", "Northern Ireland", "Scotland", "Wales"} <= names
+    # the reports name no convenor or member of any community: every community is an island of people
+    assert len(result.islands["communities without people"]) == sum(
+        1 for _, k in network.nodes(data="kind") if k == "community"
+    )
+
+
+def test_suggestions_are_materialised_apart_from_asserted_facts_and_queryable(graph):
+    count = materialise(graph)
+    assert count > 100
+    answer = run(
+        graph,
+        """SELECT ?suggested ?score WHERE { GRAPH graph:inferred {
+        ?s cop:suggestionFor community:sel-polypharmacy ; cop:suggests ?suggested ; cop:score ?score ;
+           cop:suggestionKind cop:RelatedCommunity ; prov:wasGeneratedBy ?run . ?run cop:algorithm ?algorithm }
+        FILTER(?score > 0.5) } ORDER BY DESC(?score)""",
+    )
+    assert ID.community["2023-24-polypharmacy"] in [row[0] for row in answer.rows]
+    for name in graph.graphs():
+        if name.identifier != GRAPH.inferred:
+            assert not run(graph, f"ASK {{ GRAPH <{name.identifier}> {{ ?s a cop:Suggestion }} }}").boolean
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_cli_related_and_suggest_include_reasons_in_every_format(fmt):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["related", "SEL Polypharmacy", "--format", fmt, "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert "both work on Polypharmacy" in result.output
+    result = runner.invoke(cli, ["suggest", "Phil Southworth", "--format", fmt, "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert "your profession Pharmacy" in result.output
+
+
+def test_cli_unknown_name_gets_did_you_mean():
+    result = CliRunner().invoke(cli, ["suggest", "Phil Southwerth"])
+    assert result.exit_code == 0 and "Phil Southworth" in result.output  # one close match: taken
+    result = CliRunner().invoke(cli, ["related", "Polypharmacy Zebra"])
+    assert result.exit_code == 2 and "Nothing is called" in result.output
+
+
+def test_cli_boundaries():
+    result = CliRunner().invoke(cli, ["boundaries", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Ties between people, sector by sector" in result.output
