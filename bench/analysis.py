@@ -49,7 +49,8 @@ def main() -> None:
     count = materialise(graph, fresh_copy(network))
     print(f"\ninferred graph: {count} suggestions")
     print(
-        f"recompute inferred graph       {summary(timed(recompute, 5))}   (first run {time.perf_counter() - start:.2f} s)"
+        f"recompute inferred graph       {summary(timed(recompute, 5))}   "
+        f"(first run {time.perf_counter() - start:.2f} s)"
     )
 
 

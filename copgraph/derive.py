@@ -32,7 +32,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS
 
 from copgraph.namespaces import COP, GRAPH, ID, SCHEMES, SDO
 
-__all__ = ["RULES", "Rule", "derive", "find_labels", "normalise"]
+__all__ = ["RULES", "LabelMatcher", "Rule", "derive", "find_labels", "normalise"]
 
 
 @dataclass(frozen=True)
@@ -130,25 +130,35 @@ def _pattern(labels: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_])({body})(?:(?i:e?s))?(?![^\W_])")
 
 
+class LabelMatcher:
+    """Finds a fixed set of labels in texts; build it once, use it for many texts."""
+
+    def __init__(self, labels: Sequence[tuple[str, object]]) -> None:
+        self._by_folded: dict[str, list[tuple[str, object]]] = {}
+        for label, key in labels:
+            self._by_folded.setdefault(normalise(label)[0].strip().casefold(), []).append((label, key))
+        self._pattern = _pattern(label for label, _ in labels) if labels else None
+
+    def find(self, text: str) -> list[tuple[object, str, str]]:
+        """``(key, label, words as the text spells them)`` for each match, in text order."""
+        if self._pattern is None:
+            return []
+        folded, where = normalise(text)
+        found = []
+        for match in self._pattern.finditer(folded):
+            words = text[where[match.start()] : where[match.end() - 1] + 1]
+            for label, key in self._by_folded[match.group(1).casefold()]:
+                if not _is_acronym(label) or normalise(label)[0].strip() == match.group(1):
+                    found.append((key, label, words))
+        return found
+
+
 def find_labels(text: str, labels: Sequence[tuple[str, object]]) -> list[tuple[object, str, str]]:
     """Find labels in text: ``(key, label, words as the text spells them)`` for each match, in text order.
 
     ``labels`` pairs each label with the key to return for it (a concept, usually).
     """
-    if not labels:
-        return []
-    by_folded: dict[str, list[tuple[str, object]]] = {}
-    for label, key in labels:
-        by_folded.setdefault(normalise(label)[0].strip().casefold(), []).append((label, key))
-    folded, where = normalise(text)
-    found = []
-    for match in _pattern(label for label, _ in labels).finditer(folded):
-        candidates = by_folded[match.group(1).casefold()]
-        words = text[where[match.start()] : where[match.end() - 1] + 1]
-        for label, key in candidates:
-            if not _is_acronym(label) or normalise(label)[0].strip() == match.group(1):
-                found.append((key, label, words))
-    return found
+    return LabelMatcher(labels).find(text)
 
 
 def _names_to_skip(dataset: Dataset) -> list[tuple[str, None]]:
@@ -161,9 +171,9 @@ def _names_to_skip(dataset: Dataset) -> list[tuple[str, None]]:
     return [(name, None) for name in sorted(names) if len(name.split()) > 1]
 
 
-def _mask(text: str, names: list[tuple[str, None]]) -> str:
-    """The text with every name in ``names`` blanked out (same length, so positions still line up)."""
-    for _, _, words in find_labels(text, names):
+def _mask(text: str, names: LabelMatcher) -> str:
+    """The text with every name ``names`` finds blanked out (same length, so positions still line up)."""
+    for _, _, words in names.find(text):
         text = text.replace(words, " " * len(words))
     return text
 
@@ -201,19 +211,19 @@ def derive(dataset: Dataset) -> None:
     derived = dataset.graph(GRAPH.derived)
     derived.remove((None, None, None))
     asserted = {(s, p, o) for s, p, o, g in dataset.quads() if g != GRAPH.derived}
-    labels_by_scheme = {scheme: _scheme_labels(dataset, scheme) for scheme in {r.scheme for r in RULES}}
-    skip = _names_to_skip(dataset)
+    matchers = {scheme: LabelMatcher(_scheme_labels(dataset, scheme)) for scheme in {r.scheme for r in RULES}}
+    skip = LabelMatcher(_names_to_skip(dataset))
     activity = ID.match["build"]
     derived.add((activity, RDF.type, PROV.Activity))
     derived.add((activity, RDFS.label, Literal("copgraph build: label matching")))
     for rule in RULES:
-        labels = labels_by_scheme[rule.scheme]
+        matcher = matchers[rule.scheme]
         for subject in sorted(set(dataset.subjects(RDF.type, rule.subject_class))):
             if not isinstance(subject, URIRef):
                 continue
             for path in rule.text_paths:
                 for holder, predicate, text in _texts(dataset, subject, path):
-                    for concept, label, words in find_labels(_mask(text, skip), labels):
+                    for concept, label, words in matcher.find(_mask(text, skip)):
                         link = (subject, rule.link, concept)
                         if link in asserted:
                             continue
