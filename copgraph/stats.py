@@ -21,28 +21,16 @@ from copgraph.sparql import run
 
 __all__ = ["Summary", "summarise"]
 
-_BY_COHORT = """
-SELECT ?cohort ?label
-    (COUNT(DISTINCT ?participant) AS ?participants)
-    (SAMPLE(?offered) AS ?offered_places)
-    (COUNT(DISTINCT ?speaker) AS ?speakers)
-    (COUNT(DISTINCT ?session) AS ?sessions)
-    (COUNT(DISTINCT ?idea) AS ?community_ideas)
-    (COUNT(DISTINCT ?active) AS ?active_communities)
-    (COUNT(DISTINCT ?testimony) AS ?testimonies)
-WHERE {
-    ?cohort a cop:Cohort ; rdfs:label ?label .
-    OPTIONAL { ?cohort cop:participant ?participant }
-    OPTIONAL { ?cohort cop:participantsOffered ?offered }
-    OPTIONAL { { ?cohort cop:speaker ?speaker } UNION { ?s cop:cohort ?cohort ; cop:speaker ?speaker } }
-    OPTIONAL { ?session a cop:Session ; cop:cohort ?cohort }
-    OPTIONAL { ?idea cop:cohort ?cohort ; cop:status cop:Idea }
-    OPTIONAL { ?active cop:cohort ?cohort ; cop:status cop:Active }
-    OPTIONAL { ?testimony a cop:Testimony ; cop:cohort ?cohort }
+#: Each figure per cohort is its own small query: joined together as OPTIONALs they would multiply.
+_PER_COHORT = {
+    "participants": "?cohort cop:participant ?x",
+    "offered_places": None,
+    "speakers": "{ ?cohort cop:speaker ?x } UNION { ?s cop:cohort ?cohort ; cop:speaker ?x }",
+    "sessions": "?x a cop:Session ; cop:cohort ?cohort",
+    "community_ideas": "?x cop:cohort ?cohort ; cop:status cop:Idea",
+    "active_communities": "?x cop:cohort ?cohort ; cop:status cop:Active",
+    "testimonies": "?x a cop:Testimony ; cop:cohort ?cohort",
 }
-GROUP BY ?cohort ?label
-ORDER BY ?label
-"""
 
 _BY_SECTOR = """
 SELECT ?sector ?label (COUNT(DISTINCT ?organisation) AS ?organisations) (COUNT(DISTINCT ?person) AS ?people)
@@ -92,6 +80,22 @@ def _table(dataset: Dataset, query: str) -> list[dict]:
     ]
 
 
+def _by_cohort(dataset: Dataset) -> list[dict]:
+    rows = {
+        str(cohort): {"cohort": str(cohort), "label": str(label)}
+        for cohort, label in run(dataset, "SELECT ?c ?l WHERE { ?c a cop:Cohort ; rdfs:label ?l }").rows
+    }
+    for figure, pattern in _PER_COHORT.items():
+        if pattern is None:
+            query = "SELECT ?cohort ?n WHERE { ?cohort a cop:Cohort ; cop:participantsOffered ?n }"
+        else:
+            query = f"SELECT ?cohort (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?cohort a cop:Cohort . {pattern} }} GROUP BY ?cohort"
+        counts = {str(c): n.toPython() for c, n in run(dataset, query).rows}
+        for cohort, row in rows.items():
+            row[figure] = counts.get(cohort, None if pattern is None else 0)
+    return sorted(rows.values(), key=lambda row: row["label"])
+
+
 def summarise(dataset: Dataset) -> Summary:
     """Count what the graph holds."""
     kinds = Counter(entity.kind for entity in entities(dataset))
@@ -99,7 +103,7 @@ def summarise(dataset: Dataset) -> Summary:
         triples=len(set(dataset.triples((None, None, None)))),
         named_graphs=sum(1 for g in dataset.graphs() if len(g)),
         by_kind=dict(sorted(kinds.items())),
-        by_cohort=_table(dataset, _BY_COHORT),
+        by_cohort=_by_cohort(dataset),
         by_sector=_table(dataset, _BY_SECTOR),
         by_nation=_table(dataset, _BY_NATION),
     )

@@ -1,0 +1,183 @@
+"""The web app through Flask's test client: every route, its headers, and hostile names shown as text."""
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import TESTS, make_data_dir
+from webapp import create_app
+
+ROUTES = [
+    "/",
+    "/search?q=health",
+    "/search?q=nothing+at+all+zzz",
+    "/id/community/sel-polypharmacy",
+    "/id/person/phil-southworth",
+    "/id/organisation/health-innovation-network",
+    "/id/cohort/2019-20",
+    "/id/session/2019-20-module-1",
+    "/id/testimony/2019-20-02",
+    "/id/story/capacitar",
+    "/vocab/theme/polypharmacy",
+    "/vocab/method/liberating-structures",
+    "/source/report-2019-20/appendix-2",
+    "/explore",
+    "/explore.json",
+    "/explore?kind=community&kind=theme&cohort=id/cohort/2019-20",
+    "/explore?focus=id/person/phil-southworth&hops=2",
+    "/synergies",
+    "/synergies?theme=vocab/theme/polypharmacy",
+    "/boundaries",
+    "/query",
+    "/query?example=communities-working-on-medicines",
+    "/download/copgraph.ttl",
+    "/download/copgraph.jsonld",
+    "/static/vendor/vis-network.min.js",
+    "/static/vendor/vis-network.css",
+    "/static/explore.js",
+]
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = create_app({"QUERY_WORKERS": 1, "QUERY_TIMEOUT": 3, "MAX_ROWS": 50, "TESTING": True})
+    yield app
+    app.extensions["copgraph"].workers.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.mark.parametrize("url", ROUTES)
+def test_every_route_answers_with_a_strict_content_security_policy(client, url):
+    with client.get(url) as response:
+        assert response.status_code == 200, url
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("url", [u for u in ROUTES if not u.startswith(("/static", "/download", "/explore.json"))])
+def test_no_page_loads_anything_from_outside_or_runs_inline_script(client, url):
+    html = client.get(url).get_data(as_text=True)
+    assert not re.search(r"""(src|href)=["']https?://""", html), url
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script in {url}"
+    assert not re.search(r"\sstyle=", html), f"inline style in {url}"
+
+
+def test_home_counts_and_entry_points(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "2019-20 cohort" in html and "2023-24 cohort" in html
+    assert "For convenors" in html and "For the programme team" in html
+
+
+def test_search_goes_straight_to_a_single_match_and_tolerates_misspelling(client):
+    response = client.get("/search?q=Cleo+Buterworth")
+    assert response.status_code == 302 and response.headers["Location"] == "/id/person/cleo-butterworth"
+
+
+def test_an_entity_page_shows_facts_with_sources_related_and_suggestions(client):
+    html = client.get("/id/community/sel-polypharmacy").get_data(as_text=True)
+    assert "SEL Polypharmacy Community of Practice" in html
+    assert "section &#39;SEL Polypharmacy Community of Practice&#39; (lines 282-340)" in html
+    assert "Related communities" in html and "both work on Polypharmacy" in html
+    assert "Suggested connections" in html
+
+
+def test_an_unknown_entity_is_a_404_that_names_it(client):
+    response = client.get("/id/person/nobody-at-all")
+    assert response.status_code == 404
+    assert "id/person/nobody-at-all" in response.get_data(as_text=True)
+
+
+def test_the_graph_data_is_plain_text_and_links_to_entity_pages(client):
+    data = client.get("/explore.json?focus=id/community/sel-polypharmacy").get_json()
+    nodes = {n["id"]: n for n in data["nodes"]}
+    sel = nodes["https://w3id.org/copgraph/id/community/sel-polypharmacy"]
+    assert sel["url"] == "/id/community/sel-polypharmacy"
+    assert sel["title"] == "SEL Polypharmacy Community of Practice (community)"
+    assert data["options"]["physics"]["stabilization"]["enabled"] is True
+
+
+def test_a_graph_never_sends_more_nodes_than_the_limit_and_says_so(app):
+    app.config["MAX_GRAPH_NODES"] = 20
+    try:
+        client = app.test_client()
+        data = client.get("/explore.json").get_json()
+        assert len(data["nodes"]) == 20
+        assert any("showing the 20 best connected" in note for note in data["notes"])
+        assert "showing the 20 best connected" in client.get("/explore").get_data(as_text=True)
+    finally:
+        app.config["MAX_GRAPH_NODES"] = 1500
+
+
+def test_every_graph_has_a_table_twin(client):
+    html = client.get("/explore?kind=community&kind=theme").get_data(as_text=True)
+    assert "The same graph as tables" in html and "<caption>Links</caption>" in html
+
+
+def test_boundaries_page_shows_matrices_brokers_clusters_and_islands(client):
+    html = client.get("/boundaries").get_data(as_text=True)
+    for heading in ("sector by sector", "nation by nation", "Brokers", "Clusters", "Islands"):
+        assert heading in html
+
+
+def test_sparql_editor_runs_an_example_and_links_results_to_pages(client):
+    html = client.get("/query?example=sel-polypharmacy-meetings").get_data(as_text=True)
+    assert "How do we see our situation?" in html and "4 rows" in html
+
+
+def test_sparql_editor_shows_errors_with_line_and_column(client):
+    html = client.get("/query?query=SELECT+%3Fx+WHERE+%7B+%3Fx+a+%7D").get_data(as_text=True)
+    assert "line 1, column 19" in html
+
+
+def test_secret_key_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("COPGRAPH_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("COPGRAPH_QUERY_WORKERS", "1")
+    app = create_app()
+    try:
+        assert app.config["SECRET_KEY"] == "from-the-environment"
+        assert app.config["QUERY_WORKERS"] == 1
+    finally:
+        app.extensions["copgraph"].workers.close()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """An app over the mini report plus names, titles and descriptions that contain HTML and script."""
+    data = make_data_dir(
+        tmp_path_factory.mktemp("hostile"), TESTS / "data" / "mini-report.trig", TESTS / "data" / "hostile-report.trig"
+    )
+    app = create_app({"DATA": str(data), "QUERY_WORKERS": 1, "TESTING": True})
+    yield app.test_client()
+    app.extensions["copgraph"].workers.close()
+
+
+class TestHostileNames:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/id/person/mallory",
+            "/id/community/evil",
+            "/id/organisation/evil",
+            "/explore",
+            "/search?q=evil",
+            "/synergies",
+            "/boundaries",
+            "/query?query=SELECT+%3Fn+WHERE+%7B+%3Fp+foaf%3Aname+%3Fn+%7D",
+        ],
+    )
+    def test_html_in_data_is_shown_as_text(self, hostile, url):
+        html = hostile.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
+        assert "javascript:alert" not in html or "&#39;javascript:alert" in html
+
+    def test_graph_titles_stay_plain_strings(self, hostile):
+        data = hostile.get("/explore.json").get_json()
+        mallory = next(n for n in data["nodes"] if n["id"].endswith("/person/mallory"))
+        assert mallory["title"] == "<script>alert('name')</script>Mallory (person)"  # vis-network shows strings as text
+        assert json.dumps(data)  # serialisable, nothing executable added by us
