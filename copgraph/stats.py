@@ -89,7 +89,10 @@ def _by_cohort(dataset: Dataset) -> list[dict]:
         if pattern is None:
             query = "SELECT ?cohort ?n WHERE { ?cohort a cop:Cohort ; cop:participantsOffered ?n }"
         else:
-            query = f"SELECT ?cohort (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?cohort a cop:Cohort . {pattern} }} GROUP BY ?cohort"
+            query = (
+                "SELECT ?cohort (COUNT(DISTINCT ?x) AS ?n) "
+                f"WHERE {{ ?cohort a cop:Cohort . {pattern} }} GROUP BY ?cohort"
+            )
         counts = {str(c): n.toPython() for c, n in run(dataset, query).rows}
         for cohort, row in rows.items():
             row[figure] = counts.get(cohort, None if pattern is None else 0)
