@@ -27,6 +27,14 @@ def make_data_dir(target: Path, *trig_files: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def hostile_data(tmp_path_factory) -> Path:
+    """A data folder with the mini report plus names, titles and descriptions that contain HTML and script."""
+    return make_data_dir(
+        tmp_path_factory.mktemp("hostile"), TESTS / "data" / "mini-report.trig", TESTS / "data" / "hostile-report.trig"
+    )
+
+
 @pytest.fixture
 def mini_data(tmp_path) -> Path:
     """A data folder holding only the mini report (tests/data/mini-report.trig)."""

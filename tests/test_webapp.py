@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from tests.conftest import TESTS, make_data_dir
 from webapp import create_app
 
 ROUTES = [
@@ -147,12 +146,9 @@ def test_secret_key_comes_from_the_environment(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile(hostile_data):
     """An app over the mini report plus names, titles and descriptions that contain HTML and script."""
-    data = make_data_dir(
-        tmp_path_factory.mktemp("hostile"), TESTS / "data" / "mini-report.trig", TESTS / "data" / "hostile-report.trig"
-    )
-    app = create_app({"DATA": str(data), "QUERY_WORKERS": 1, "TESTING": True})
+    app = create_app({"DATA": str(hostile_data), "QUERY_WORKERS": 1, "TESTING": True})
     yield app.test_client()
     app.extensions["copgraph"].workers.close()
 
