@@ -10,10 +10,20 @@ from __future__ import annotations
 from load import summary, timed
 
 PAGES = [
-    "/", "/search?q=health", "/id/community/sel-polypharmacy", "/id/person/phil-southworth",
-    "/id/organisation/health-innovation-network", "/vocab/theme/polypharmacy", "/explore", "/explore.json",
-    "/explore?focus=id/community/sel-polypharmacy&hops=2", "/synergies", "/boundaries", "/query",
-    "/query?example=communities-working-on-medicines", "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+    "/",
+    "/search?q=health",
+    "/id/community/sel-polypharmacy",
+    "/id/person/phil-southworth",
+    "/id/organisation/health-innovation-network",
+    "/vocab/theme/polypharmacy",
+    "/explore",
+    "/explore.json",
+    "/explore?focus=id/community/sel-polypharmacy&hops=2",
+    "/synergies",
+    "/boundaries",
+    "/query",
+    "/query?example=communities-working-on-medicines",
+    "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
 ]
 
 

@@ -146,9 +146,14 @@ def validate(ctx: click.Context, fmt: str) -> None:
     help="table, csv or json for SELECT and ASK; ttl or json (JSON-LD) for CONSTRUCT and DESCRIBE.",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Compute the analytics' suggestions first (a second or two), so the query can read graph:inferred.",
+)
 @click.pass_context
 @reports_errors
-def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None) -> None:
+def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None, inferred: bool) -> None:
     """Run a SPARQL query: the query itself, a .rq file, or the name of an example query.
 
     The project's prefixes (cop:, person:, theme:, foaf:, skos: ... see 'copgraph examples') are declared
@@ -160,12 +165,19 @@ def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None) -
         copgraph query "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name"
         copgraph query communities-by-theme
         copgraph query my-query.rq --format csv
+        copgraph query --inferred "SELECT ?s ?score WHERE { ?x cop:suggestionFor person:phil-southworth ;
+            cop:suggests ?s ; cop:score ?score }"
     """
     from copgraph.examples import example_text
     from copgraph.sparql import read_query, run
 
     text = example_text(query_or_file) or read_query(query_or_file)
-    answer = run(_load(ctx), text, max_rows=limit)
+    graph = _load(ctx)
+    if inferred:
+        from copgraph.analysis.materialise import materialise
+
+        materialise(graph)
+    answer = run(graph, text, max_rows=limit)
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "csv":

@@ -91,3 +91,11 @@ def test_export_to_a_missing_folder_exits_2(run, tmp_path):
     result = run("export", "-o", str(tmp_path / "no" / "such" / "dir.trig"))
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_query_can_read_the_inferred_suggestions_on_request():
+    query = "SELECT ?s WHERE { ?x cop:suggestionFor person:phil-southworth ; cop:suggests ?s }"
+    without = CliRunner().invoke(cli, ["query", query, "--format", "csv"])
+    with_inferred = CliRunner().invoke(cli, ["query", "--inferred", query, "--format", "csv"])
+    assert without.output == "s\n"
+    assert "https://w3id.org/copgraph/id/community/sel-polypharmacy" in with_inferred.output
