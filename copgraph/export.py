@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES
 
-__all__ = ["FORMATS", "serialise", "write_atomically"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "serialise", "write_atomically"]
 
 #: Export formats: name -> (rdflib format, keeps named graphs, file suffix).
 FORMATS: dict[str, tuple[str, bool, str]] = {
@@ -33,6 +33,16 @@ FORMATS: dict[str, tuple[str, bool, str]] = {
     "nq": ("nquads", True, ".nq"),
     "trig": ("trig", True, ".trig"),
     "jsonld": ("json-ld", True, ".jsonld"),
+}
+
+
+#: The media type of each export format.
+MEDIA_TYPES: dict[str, str] = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
 }
 
 

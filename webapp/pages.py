@@ -5,20 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from copgraph.errors import CopgraphError
-from copgraph.export import FORMATS, serialise
+from copgraph.export import FORMATS, MEDIA_TYPES, serialise
 from copgraph.lookup import describe, find, fold
 from copgraph.namespaces import BASE
 from webapp.state import page_url, state
 
 bp = Blueprint("pages", __name__)
-
-MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-    "jsonld": "application/ld+json",
-}
 
 
 @bp.app_template_filter("page")

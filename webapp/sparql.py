@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, request
 
 from copgraph.errors import CopgraphError
 from copgraph.examples import example_text, load_examples
+from copgraph.export import MEDIA_TYPES
 from copgraph.namespaces import PREFIXES
 from copgraph.sparql import UpdateRefused
 from copgraph.workers import QueryTimeout
@@ -28,7 +29,7 @@ RESULT_TYPES = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
-GRAPH_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+GRAPH_TYPES = {fmt: MEDIA_TYPES[fmt] for fmt in ("ttl", "nt", "jsonld")}
 ALIASES = {
     "application/json": "json",
     "text/xml": "xml",
