@@ -447,7 +447,12 @@ def suggest_command(ctx: click.Context, name: str, kind: str | None, limit: int,
     "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many per list."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help=FORMAT_HELP
+    "--format",
+    "fmt",
+    type=ANALYSIS_FORMATS,
+    default="table",
+    show_default=True,
+    help="How to print the result; csv lists every existing tie with the boundaries it crosses.",
 )
 @click.pass_context
 @reports_errors
@@ -459,6 +464,7 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
     Example:
         copgraph boundaries
         copgraph boundaries --format json > boundaries.json
+        copgraph boundaries --format csv > ties.csv
     """
     from copgraph.analysis.boundaries import boundaries
     from copgraph.analysis.projection import project
@@ -467,6 +473,13 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
     result = boundaries(network)
     names = network.graph.get("labels", {})
     label = lambda node: network.nodes[node]["label"] if node in network else names.get(node, node)  # noqa: E731
+    if fmt == "csv":
+        rows = [
+            {"source": label(t["source"]), "target": label(t["target"]), "how": t["how"], "crosses": t["crosses"]}
+            for t in result.ties
+        ]
+        _emit("csv", rows, ["source", "target", "how", "crosses"])
+        return
     if fmt == "json":
         data = {
             "crossing_counts": result.crossing_counts,

@@ -157,11 +157,14 @@ class TestEvaluate:
             assert 0 <= score.mrr <= 1 and 0 <= score.hits_at_k <= 1 and 0 <= score.precision_at_k <= 1
         assert max(s.mrr for s in first) > 0
 
-    def test_evaluation_does_not_change_the_network(self):
-        g = network({"a": ["x"], "b": ["x"]})
-        before = nx.to_dict_of_dicts(g)
+    def test_the_analysis_does_not_change_the_network(self):
+        g = network({"a": ["x"], "b": ["x"]}, broader={"x": ("y",)})
+        before = (nx.to_dict_of_dicts(g), dict(g.nodes(data=True)), dict(g.graph))
         evaluate(g, seeds=(0,))
-        assert nx.to_dict_of_dicts(g) == before
+        list(related(g, "a"))
+        list(suggest(g, "a"))
+        boundaries(g)
+        assert (nx.to_dict_of_dicts(g), dict(g.nodes(data=True)), dict(g.graph)) == before
 
 
 THEMES = [f"t{i}" for i in range(6)]

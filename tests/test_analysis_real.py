@@ -131,3 +131,6 @@ def test_cli_boundaries():
     result = CliRunner().invoke(cli, ["boundaries", "--limit", "3"])
     assert result.exit_code == 0, result.output
     assert "Ties between people, sector by sector" in result.output
+    rows = CliRunner().invoke(cli, ["boundaries", "--format", "csv"]).output.splitlines()
+    assert rows[0] == "source,target,how,crosses"
+    assert any(row.startswith("Esther Hall,") and "sector" in row for row in rows)

@@ -35,11 +35,8 @@ class Score:
 
 
 def fresh_copy(network: nx.Graph) -> nx.Graph:
-    """A copy of the network without the caches the analysis keeps in ``network.graph`` (keys starting ``_``)."""
-    copy = network.copy()
-    for key in [k for k in copy.graph if k.startswith("_")]:
-        del copy.graph[key]
-    return copy
+    """A copy of the network to change (the analysis caches per network object, so a copy starts afresh)."""
+    return network.copy()
 
 
 def _theme_links(network: nx.Graph) -> list[tuple[str, str]]:

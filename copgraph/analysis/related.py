@@ -29,6 +29,7 @@ Example
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -157,8 +158,12 @@ def profile(network: nx.Graph, node: str) -> Profile:
     )
 
 
+# Kept beside the network, never in it: the analysis does not change the graph it is given.
+_FREQUENCIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _document_frequencies(network: nx.Graph) -> tuple[int, dict[str, int], dict[str, int]]:
-    cached = network.graph.get("_related_df")
+    cached = _FREQUENCIES.get(network)
     if cached is not None:
         return cached
     communities = [n for n, kind in network.nodes(data="kind") if kind == "community"]
@@ -173,7 +178,7 @@ def _document_frequencies(network: nx.Graph) -> tuple[int, dict[str, int], dict[
         for method in _neighbours(network, community, "method"):
             method_df[method] = method_df.get(method, 0) + 1
     result = (len(communities), theme_df, method_df)
-    network.graph["_related_df"] = result
+    _FREQUENCIES[network] = result
     return result
 
 

@@ -34,6 +34,7 @@ Example
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -61,14 +62,18 @@ class Suggestion:
     paths: tuple[str, ...]
 
 
+# Kept beside the network, never in it: the analysis does not change the graph it is given.
+_TIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _tied(network: nx.Graph) -> dict[str, set[str]]:
-    cached = network.graph.get("_tied")
+    cached = _TIES.get(network)
     if cached is None:
         cached = {}
         for u, v, _ in existing_ties(network):
             cached.setdefault(u, set()).add(v)
             cached.setdefault(v, set()).add(u)
-        network.graph["_tied"] = cached
+        _TIES[network] = cached
     return cached
 
 
