@@ -147,6 +147,10 @@ def vis_data(sub: nx.Graph) -> dict:
     options = json.loads(net.options.to_json())
     options["physics"]["stabilization"] = {"enabled": not big, "iterations": 200}
     options["edges"] = {"smooth": False, "color": {"color": "#9aa5b1"}}
+    options["nodes"] = {
+        "font": {"size": 14, "face": "system-ui, sans-serif"},
+        "scaling": {"label": {"drawThreshold": 2}},
+    }
     options["interaction"] = {"hover": True, "keyboard": {"enabled": True}, "navigationButtons": False}
     return {"nodes": nodes, "edges": edges, "options": options}
 
