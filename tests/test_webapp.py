@@ -177,3 +177,31 @@ class TestHostileNames:
         mallory = next(n for n in data["nodes"] if n["id"].endswith("/person/mallory"))
         assert mallory["title"] == "<script>alert('name')</script>Mallory (person)"  # vis-network shows strings as text
         assert json.dumps(data)  # serialisable, nothing executable added by us
+
+
+def test_the_endpoint_allows_browser_clients_from_other_origins(client):
+    response = client.get("/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
+def test_an_oversized_request_is_refused_with_a_sentence(client):
+    response = client.post("/sparql", data="x" * (300 * 1024), content_type="application/sparql-query")
+    assert response.status_code == 413
+    assert response.get_json()["ok"] is False
+
+
+def test_an_unexpected_error_shows_no_stack_trace(mini_data):
+    app = create_app({"DATA": str(mini_data), "QUERY_WORKERS": 1})
+
+    @app.route("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    try:
+        response = app.test_client().get("/boom-for-test")
+        assert response.status_code == 500
+        text = response.get_data(as_text=True)
+        assert "secret internals" not in text and "Traceback" not in text
+    finally:
+        app.extensions["copgraph"].workers.close()

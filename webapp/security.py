@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        if request.path == "/sparql":
+            # Browser clients on other origins (YASGUI) may read the endpoint: it is read-only, with no cookies.
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
         return response
 
     @app.errorhandler(HTTPException)

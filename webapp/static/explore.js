@@ -24,6 +24,7 @@
       }
       network.on("click", function (params) { if (params.nodes.length) { open(params.nodes[0]); } });
       container.addEventListener("keydown", function (event) {
+        // A node selected by click can also be opened with Enter.
         var selected = network.getSelectedNodes();
         if (event.key === "Enter" && selected.length) { open(selected[0]); }
       });
