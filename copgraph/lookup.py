@@ -19,14 +19,14 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
 from rdflib.namespace import FOAF, ORG, PROV
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import COP, GRAPH, PREFIXES, SDO
 from copgraph.sparql import compact
 
-__all__ = ["KINDS", "Entity", "Fact", "describe", "display_label", "entities", "find", "kind_of"]
+__all__ = ["KINDS", "Entity", "Fact", "describe", "display_label", "entities", "find"]
 
 #: The kinds of entity users look up, most specific first, with the word users call them by.
 KINDS: tuple[tuple[URIRef, str], ...] = (
@@ -93,15 +93,6 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("&", " and "))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
-
-
-def kind_of(dataset: Dataset, iri: URIRef) -> str | None:
-    """The users' word for what an IRI is (``person``, ``community`` ...), or None."""
-    types = set(dataset.objects(iri, RDF.type))
-    for cls, word in KINDS:
-        if cls in types:
-            return word
-    return None
 
 
 def display_label(dataset: Dataset, term: object) -> str:
@@ -313,8 +304,3 @@ def describe(dataset: Dataset, entity: Entity) -> list[Fact]:
         )
     order = {"out": 0, "in": 1}
     return sorted(set(facts), key=lambda f: (order[f.direction], f.predicate_label, f.value_label, str(f.source)))
-
-
-def literal_text(value: object) -> str:
-    """A literal's lexical form; anything else as its display string."""
-    return str(value) if isinstance(value, Literal) else compact(value)

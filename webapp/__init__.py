@@ -24,7 +24,6 @@ DEFAULTS = {
     "QUERY_WORKERS": 2,  # queries that can run at once
     "QUERY_MEMORY_MB": 2048,  # address space of a query worker
     "MAX_GRAPH_NODES": 1_500,  # nodes a graph view sends to the browser at most
-    "INTERNAL": False,  # show people whose visibility is 'programme' (planned; every person is public today)
 }
 
 
