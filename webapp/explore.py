@@ -16,6 +16,7 @@ import pyvis
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from pyvis.network import Network
 
+from copgraph.analysis.related import ancestors
 from copgraph.namespaces import BASE
 from webapp.state import page_url, state
 
@@ -88,7 +89,7 @@ def view(args) -> tuple[nx.Graph, list[str]]:
     theme = args.get("theme")
     if theme:
         theme = _expand(theme)
-        below = {theme} | {t for t, parents in network.graph["broader"].items() if theme in _ancestors(network, t)}
+        below = {theme} | {t for t, parents in network.graph["broader"].items() if theme in ancestors(network, t)}
         anchors = {
             n
             for n in nodes
@@ -106,12 +107,6 @@ def view(args) -> tuple[nx.Graph, list[str]]:
         )
         sub = sub.subgraph(keep)
     return sub, notes
-
-
-def _ancestors(network: nx.Graph, theme: str) -> set[str]:
-    from copgraph.analysis.related import _ancestors as ancestors
-
-    return ancestors(network, theme)
 
 
 def vis_data(sub: nx.Graph) -> dict:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-__all__ = ["Profile", "Relatedness", "profile", "related", "score_pair"]
+__all__ = ["Profile", "Relatedness", "ancestors", "profile", "related", "score_pair"]
 
 THEME_BOTH_DIRECT = 1.0
 THEME_ONE_INCLUDES_OTHER = 0.5
@@ -85,7 +85,8 @@ def _label(network: nx.Graph, node: str) -> str:
     return network.graph.get("labels", {}).get(node, node)
 
 
-def _ancestors(network: nx.Graph, theme: str) -> set[str]:
+def ancestors(network: nx.Graph, theme: str) -> set[str]:
+    """Every theme broader than ``theme``, however many steps up (``network.graph["broader"]``)."""
     broader = network.graph.get("broader", {})
     seen: set[str] = set()
     frontier = list(broader.get(theme, ()))
@@ -172,7 +173,7 @@ def _document_frequencies(network: nx.Graph) -> tuple[int, dict[str, int], dict[
     for community in communities:
         reached = set()
         for theme in _neighbours(network, community, "theme"):
-            reached |= {theme} | _ancestors(network, theme)
+            reached |= {theme} | ancestors(network, theme)
         for theme in reached:
             theme_df[theme] = theme_df.get(theme, 0) + 1
         for method in _neighbours(network, community, "method"):
@@ -190,13 +191,13 @@ def score_pair(network: nx.Graph, mine: Profile, theirs: Profile) -> tuple[float
     """The score of one profile against another, and the weighted reasons that make it up."""
     total, theme_df, method_df = _document_frequencies(network)
     reasons: list[tuple[float, str]] = []
-    mine_reach = {t: {t} | _ancestors(network, t) for t in mine.themes}
-    their_reach = {t: {t} | _ancestors(network, t) for t in theirs.themes}
+    mine_reach = {t: {t} | ancestors(network, t) for t in mine.themes}
+    their_reach = {t: {t} | ancestors(network, t) for t in theirs.themes}
     mine_all = set().union(*mine_reach.values()) if mine_reach else set()
     their_all = set().union(*their_reach.values()) if their_reach else set()
     shared = mine_all & their_all
     # A broader theme both reach only counts where no narrower shared theme already explains it.
-    explained = set().union(*(_ancestors(network, t) for t in shared)) if shared else set()
+    explained = set().union(*(ancestors(network, t) for t in shared)) if shared else set()
     for theme in sorted(shared):
         mine_direct, their_direct = theme in mine.themes, theme in theirs.themes
         weight = _idf(total, theme_df.get(theme, 1))
@@ -210,7 +211,7 @@ def score_pair(network: nx.Graph, mine: Profile, theirs: Profile) -> tuple[float
             continue
         elif mine_direct or their_direct:
             narrower = sorted(
-                t for t in (theirs.themes if mine_direct else mine.themes) if theme in _ancestors(network, t)
+                t for t in (theirs.themes if mine_direct else mine.themes) if theme in ancestors(network, t)
             )
             names = ", ".join(_label(network, t) for t in narrower)
             if mine_direct:
@@ -245,7 +246,7 @@ def _candidates(network: nx.Graph, mine: Profile) -> set[str]:
     """Communities that share anything scoreable with the profile: a bounded neighbourhood, never all pairs."""
     reach = set()
     for theme in mine.themes:
-        reach |= {theme} | _ancestors(network, theme)
+        reach |= {theme} | ancestors(network, theme)
     # themes below any reached theme share an ancestor with the profile
     frontier = set(reach)
     for theme in list(frontier):
