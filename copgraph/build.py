@@ -1,6 +1,7 @@
 """Build the knowledge graph: parse the ontology and curated data into named graphs, then derive and entail.
 
-The result is an rdflib :class:`~rdflib.Dataset` whose default graph is the union of its named graphs:
+The result is an rdflib :class:`~rdflib.Dataset` whose default graph is the union of its named graphs, held by
+one of the stores of :mod:`copgraph.store` (Oxigraph in memory unless told otherwise):
 
 - ``graph/ontology``: the OWL ontology;
 - ``graph/vocabularies``: SKOS schemes (themes, methods, sectors, professions, value cycles) and places;
@@ -8,7 +9,12 @@ The result is an rdflib :class:`~rdflib.Dataset` whose default graph is the unio
 - ``graph/curation``: what curators classified (organisation sectors and places the reports do not state);
 - ``graph/derived``: links found by matching vocabulary labels in text, with a record of each match;
 - ``graph/entailed``: what follows from the rest (supertypes, transitive broader, labels, provenance);
-- ``graph/inferred``: the analytics' suggestions, with PROV (empty until computed).
+- ``graph/inferred``: the analytics' suggestions, with PROV (empty until computed);
+- ``graph/file/<name>``: the triples of an included Turtle or N-Triples file (a TriG or N-Quads file keeps
+  its own graph names, such as ``graph/synthetic`` for a generated graph).
+
+:func:`load` builds the graph in memory, or opens a persistent store; :func:`build` fills a persistent store
+(``oxigraph:PATH`` or ``sparql:URL``) once, so that later runs open it instead of building again.
 
 Example
 -------
@@ -20,6 +26,11 @@ True
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -30,20 +41,28 @@ from copgraph import resources
 from copgraph.derive import derive
 from copgraph.entail import entail
 from copgraph.errors import CopgraphError
-from copgraph.namespaces import GRAPH, PREFIXES
+from copgraph.namespaces import BASE, GRAPH, PREFIXES
+from copgraph.store import StoreSpec, engine, new_dataset, open_dataset
 
-__all__ = ["load", "new_dataset", "section_graphs"]
+__all__ = ["INCLUDE_FORMATS", "build", "fill", "load", "new_dataset", "section_graphs"]
+
+#: Files that can be included beside the project's data: suffix -> (rdflib format, pyoxigraph format name).
+INCLUDE_FORMATS = {
+    ".trig": ("trig", "TRIG"),
+    ".nq": ("nquads", "N_QUADS"),
+    ".ttl": ("turtle", "TURTLE"),
+    ".nt": ("nt", "N_TRIPLES"),
+}
+
+Progress = Callable[[str], None]
 
 
-def new_dataset() -> Dataset:
-    """An empty Dataset whose default graph is the union of its named graphs, with copgraph's prefixes bound."""
-    dataset = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True, replace=True)
-    return dataset
-
-
-def load(data: Path | str | None = None) -> Dataset:
+def load(
+    data: Path | str | None = None,
+    *,
+    store: StoreSpec | str | None = None,
+    include: Sequence[Path | str] = (),
+) -> Dataset:
     """Load the whole knowledge graph.
 
     Parameters
@@ -51,12 +70,41 @@ def load(data: Path | str | None = None) -> Dataset:
     data : path, optional
         A folder laid out like the project's ``data/`` (report ``*.trig`` files and ``vocabularies/*.ttl``).
         Defaults to the data shipped with copgraph.
+    store : StoreSpec or str, optional
+        Where the graph lives (:mod:`copgraph.store`): ``memory`` (default) and ``rdflib`` are built now;
+        ``oxigraph:PATH`` and ``sparql:URL`` are opened, read-only, as :func:`build` left them.
+    include : paths, optional
+        More RDF files to load beside the data (TriG, N-Quads, Turtle, N-Triples), such as a graph made by
+        ``copgraph generate``. Only for the in-memory stores; a persistent store holds what it was built with.
 
     Raises
     ------
     CopgraphError
-        When a file is missing, unreadable or not valid RDF; the message names the file and line.
+        When a file is missing, unreadable or not valid RDF (the message names the file and line), or a
+        persistent store has not been built.
     """
+    spec = store if isinstance(store, StoreSpec) else StoreSpec.parse(store)
+    if spec.persistent:
+        if include:
+            raise CopgraphError(
+                f"The {spec} store holds what it was built with; to add files, build it again: "
+                f"copgraph --store {spec} build FILE ..."
+            )
+        return open_dataset(spec)
+    dataset = new_dataset(spec)
+    fill(dataset, data, include)
+    return dataset
+
+
+def fill(
+    dataset: Dataset,
+    data: Path | str | None = None,
+    include: Sequence[Path | str] = (),
+    progress: Progress | None = None,
+) -> Dataset:
+    """Parse the ontology, vocabularies, report data and included files into an empty dataset, then derive and
+    entail. ``progress`` is told each step as it starts."""
+    say = progress or (lambda step: None)
     data_dir = Path(data) if data is not None else resources.data_dir()
     if not data_dir.is_dir():
         raise CopgraphError(
@@ -70,16 +118,85 @@ def load(data: Path | str | None = None) -> Dataset:
         raise CopgraphError(
             f"No vocabularies (vocabularies/*.ttl) in {data_dir}; the themes, methods and places are needed."
         )
-
-    dataset = new_dataset()
+    files = [_included(path) for path in include]
+    say("reading the ontology, vocabularies and reports")
     _parse_into(dataset.graph(GRAPH.ontology), resources.ontology_dir() / "copgraph.ttl")
     for path in vocabularies:
         _parse_into(dataset.graph(GRAPH.vocabularies), path)
     for path in reports:
         _parse_trig(dataset, path)
+    for path in files:
+        say(f"reading {path.name}")
+        _include(dataset, path)
+    say("deriving themes, methods and professions from the text")
     derive(dataset)
+    say("entailing supertypes, broader themes, labels and provenance")
     entail(dataset)
     return dataset
+
+
+def build(
+    store: StoreSpec | str,
+    data: Path | str | None = None,
+    include: Sequence[Path | str] = (),
+    progress: Progress | None = None,
+    finish: Callable[[Dataset], object] | None = None,
+) -> int:
+    """Fill a persistent store with the whole graph, replacing what it held; return the number of quads.
+
+    ``finish`` is work to do on the filled graph before it is stored: the command line adds the analytics'
+    suggestions (``graph/inferred``) there, which the library's lower layers know nothing of.
+
+    An on-disk store is built in a new folder beside PATH that replaces it only when complete, so a failed or
+    interrupted build leaves the old store as it was. A SPARQL server is sent the graph in staging graphs
+    first, then one update moves them into place; copgraph's graphs that are no longer built are dropped,
+    anything else on the server is left alone.
+    """
+    spec = store if isinstance(store, StoreSpec) else StoreSpec.parse(store)
+    say = progress or (lambda step: None)
+    if spec.kind == "oxigraph":
+        return _build_on_disk(spec, data, include, say, finish)
+    if spec.kind == "sparql":
+        from copgraph.server import push
+
+        dataset = fill(new_dataset(), data, include, say)
+        if finish is not None:
+            finish(dataset)
+        say(f"sending {len(dataset):,} triples to {spec.location}")
+        return push(dataset, open_dataset(spec, writable=True), say)
+    raise CopgraphError(
+        f"The {spec} store is built in memory every time copgraph starts; build is for oxigraph:PATH and "
+        "sparql:URL stores."
+    )
+
+
+def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish) -> int:
+    target = Path(spec.location)
+    if target.exists() and not (target / "CURRENT").is_file() and any(target.iterdir()):
+        raise CopgraphError(
+            f"{target} is a folder that holds something other than a copgraph store; give an empty or new folder."
+        )
+    if not target.parent.is_dir():
+        raise CopgraphError(f"Cannot build a store in {target}: the folder {target.parent} does not exist.")
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        dataset = open_dataset(StoreSpec("oxigraph", str(staging)), writable=True)
+        fill(dataset, data, include, say)
+        if finish is not None:
+            finish(dataset)
+        quads = len(dataset.store._inner)
+        say("writing the store to disk")
+        dataset.store._inner.optimize()
+        dataset.store._inner.flush()
+        del dataset
+        old = target.with_name(f".{target.name}.old-{int(time.time())}")
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+        return quads
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def section_graphs(dataset: Dataset) -> list[URIRef]:
@@ -92,6 +209,43 @@ def section_graphs(dataset: Dataset) -> list[URIRef]:
     )
 
 
+def _included(path: Path | str) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in INCLUDE_FORMATS:
+        raise CopgraphError(
+            f"{path}: copgraph reads {', '.join(INCLUDE_FORMATS)} files; convert it to one of those first."
+        )
+    if not path.is_file():
+        raise CopgraphError(f"{path}: no such file; check the path.")
+    return path
+
+
+def file_graph(path: Path) -> URIRef:
+    """The named graph that holds an included Turtle or N-Triples file's triples."""
+    return URIRef(BASE + "graph/file/" + re.sub(r"[^A-Za-z0-9._-]+", "-", path.name))
+
+
+def _include(dataset: Dataset, path: Path) -> None:
+    rdflib_format, ox_format = INCLUDE_FORMATS[path.suffix.lower()]
+    keeps_graphs = rdflib_format in {"trig", "nquads"}
+    if engine(dataset) == "oxigraph":
+        import pyoxigraph as ox
+
+        try:
+            dataset.store._inner.bulk_load(
+                path=str(path),
+                format=getattr(ox.RdfFormat, ox_format),
+                to_graph=None if keeps_graphs else ox.NamedNode(str(file_graph(path))),
+            )
+        except (SyntaxError, ValueError, OSError) as error:
+            raise CopgraphError(f"{path}: not valid RDF ({error}); fix the file and try again.") from None
+        return
+    if keeps_graphs:
+        _parse_trig(dataset, path, rdflib_format, strict=False)
+    else:
+        _parse_into(dataset.graph(file_graph(path)), path, rdflib_format)
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -99,29 +253,30 @@ def _read(path: Path) -> str:
         raise CopgraphError(_describe(path, error)) from None
 
 
-def _parse_into(graph: Graph, path: Path) -> None:
+def _parse_into(graph: Graph, path: Path, format: str = "turtle") -> None:
     text = _read(path)
     try:
-        graph.parse(data=text, format="turtle", publicID=path.as_uri())
+        graph.parse(data=text, format=format, publicID=path.as_uri())
     except (BadSyntax, OSError, UnicodeDecodeError, ValueError) as error:
         raise CopgraphError(_describe(path, error)) from None
 
 
-def _parse_trig(dataset: Dataset, path: Path) -> None:
-    staging = new_dataset()
+def _parse_trig(dataset: Dataset, path: Path, format: str = "trig", strict: bool = True) -> None:
+    staging = Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        staging.bind(prefix, namespace)
     text = _read(path)
     try:
-        staging.parse(data=text, format="trig", publicID=path.as_uri())
+        staging.parse(data=text, format=format, publicID=path.as_uri())
     except (BadSyntax, OSError, UnicodeDecodeError, ValueError) as error:
         raise CopgraphError(_describe(path, error)) from None
     stray = len(staging.graph(DATASET_DEFAULT_GRAPH_ID))
-    if stray:
+    if stray and strict:
         raise CopgraphError(
             f"{path}: {stray} statements are outside any named graph; put every fact inside the block of the "
             "report section it comes from, so that its provenance is known."
         )
-    for s, p, o, g in staging.quads():
-        dataset.add((s, p, o, g))
+    dataset.addN((s, p, o, dataset.graph(g)) for s, p, o, g in staging.quads())
 
 
 def _describe(path: Path, error: Exception) -> str:

@@ -30,7 +30,7 @@ def _load(ctx: click.Context):
     from copgraph.build import load
 
     try:
-        return load(ctx.obj["data"])
+        return load(ctx.obj["data"], store=ctx.obj["store"], include=ctx.obj["include"])
     except CopgraphError as error:
         raise UserError(str(error)) from None
 
@@ -54,9 +54,26 @@ def reports_errors(command):
     envvar="COPGRAPH_DATA",
     help="Use the curated data in this folder instead of the data shipped with copgraph (env: COPGRAPH_DATA).",
 )
+@click.option(
+    "--store",
+    envvar="COPGRAPH_STORE",
+    default="memory",
+    show_default=True,
+    metavar="STORE",
+    help="Where the graph lives: memory (Oxigraph, built at start), rdflib, oxigraph:PATH (a store on disk, "
+    "made by 'build') or sparql:URL (a SPARQL server, filled by 'build') (env: COPGRAPH_STORE).",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="COPGRAPH_INCLUDE",
+    help="Also load this RDF file (.trig, .nq, .ttl, .nt), e.g. one made by 'generate'; repeat for more "
+    f"(env: COPGRAPH_INCLUDE, paths separated by '{os.pathsep}').",
+)
 @click.version_option(__version__, prog_name="copgraph")
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None) -> None:
+def cli(ctx: click.Context, data: Path | None, store: str, include: tuple[Path, ...]) -> None:
     """copgraph: a knowledge graph of communities of practice, people and ideas in UK health and care.
 
     \b
@@ -64,8 +81,16 @@ def cli(ctx: click.Context, data: Path | None) -> None:
         copgraph stats
         copgraph show "SEL Polypharmacy"
         copgraph query "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }"
+        copgraph --store oxigraph:./copgraph.db build
+        copgraph --store oxigraph:./copgraph.db serve
     """
-    ctx.obj = {"data": data}
+    from copgraph.store import StoreSpec
+
+    try:
+        spec = StoreSpec.parse(store)
+    except CopgraphError as error:
+        raise UserError(str(error)) from None
+    ctx.obj = {"data": data, "store": spec, "include": include}
 
 
 @cli.command()
@@ -305,6 +330,78 @@ def show(ctx: click.Context, name: str, kind: str | None, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@reports_errors
+def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Build a persistent store (--store oxigraph:PATH or sparql:URL) from the data, plus FILES.
+
+    The store then opens in a fraction of a second instead of being built at every start. The old store stays
+    as it was until the new one is complete.
+
+    \b
+    Example:
+        copgraph --store oxigraph:./copgraph.db build
+        copgraph generate --people 10000 -o q.nq && copgraph --store oxigraph:./q.db build q.nq
+        copgraph --store sparql:http://localhost:7878/query build
+    """
+    import time
+
+    from copgraph.analysis.materialise import materialise
+    from copgraph.build import build as build_store
+
+    def suggestions(graph) -> None:
+        click.echo("... computing the analytics' suggestions (graph:inferred)", err=True)
+        materialise(graph)
+
+    started = time.perf_counter()
+    quads = build_store(
+        ctx.obj["store"],
+        ctx.obj["data"],
+        (*ctx.obj["include"], *files),
+        progress=lambda step: click.echo(f"... {step}", err=True),
+        finish=suggestions,
+    )
+    click.echo(f"Built {ctx.obj['store']}: {quads:,} quads in {time.perf_counter() - started:.1f} s.", err=True)
+
+
+@cli.command()
+@click.option("--people", type=click.IntRange(min=1), required=True, help="How many people the graph holds.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same graph.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("synthetic.nq"),
+    show_default=True,
+    help="The N-Quads file to write.",
+)
+@reports_errors
+def generate(people: int, seed: int, output: Path) -> None:
+    """Write a synthetic graph shaped like copgraph's, at any size, for trying out scale. Nothing in it is real.
+
+    People with posts at organisations of real sectors and places, communities with power-law sizes and
+    Zipf-distributed themes of the real theme hierarchy; valid against copgraph's shapes.
+
+    \b
+    Example:
+        copgraph generate --people 10000 --seed 1 -o q10k.nq
+        copgraph --include q10k.nq stats
+    """
+    from copgraph.generate import write
+
+    with click.progressbar(length=people, label=f"Generating {people:,} people", file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        quads = write(output, people, seed=seed, progress=progress)
+    click.echo(f"Wrote {output}: {quads:,} quads.", err=True)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Requests served at once.")
@@ -326,8 +423,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     from webapp import create_app
 
+    # create_app reads COPGRAPH_* settings
     if ctx.obj["data"] is not None:
-        os.environ["COPGRAPH_DATA"] = str(ctx.obj["data"])  # create_app reads COPGRAPH_* settings
+        os.environ["COPGRAPH_DATA"] = str(ctx.obj["data"])
+    os.environ["COPGRAPH_STORE"] = str(ctx.obj["store"])
+    os.environ["COPGRAPH_INCLUDE"] = os.pathsep.join(str(path) for path in ctx.obj["include"])
     app = create_app()
     click.echo(f"copgraph is serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="copgraph")

@@ -23,6 +23,7 @@ from rdflib import Dataset, Graph
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES
+from copgraph.store import engine
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "serialise", "write_atomically"]
 
@@ -55,11 +56,24 @@ def _union(dataset: Dataset) -> Graph:
     return graph
 
 
+def _local(dataset: Dataset) -> Dataset:
+    """The dataset in rdflib's own memory store, where rdflib's serialisers are at home: a store on a server
+    is read once, in one request per graph pattern, rather than once per subject."""
+    if engine(dataset) == "rdflib":
+        return dataset
+    local = Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        local.bind(prefix, namespace, override=True, replace=True)
+    local.addN((s, p, o, local.graph(g)) for s, p, o, g in dataset.quads((None, None, None, None)) if g is not None)
+    return local
+
+
 def serialise(dataset: Dataset, format: str) -> str:
     """The graph as text in one of :data:`FORMATS`."""
     if format not in FORMATS:
         raise CopgraphError(f"Unknown export format '{format}'; choose one of {', '.join(FORMATS)}.")
     rdflib_format, keeps_graphs, _ = FORMATS[format]
+    dataset = _local(dataset)
     source = dataset if keeps_graphs else _union(dataset)
     if format == "jsonld":
         data = json.loads(source.serialize(format=rdflib_format, context=dict(PREFIXES), auto_compact=True))

@@ -1,11 +1,20 @@
 """Run SPARQL queries against the graph: the one place user queries go through.
 
-Every query gets copgraph's prefixes predeclared, and is checked before it runs:
+Every query gets copgraph's prefixes predeclared, and is checked (:func:`check`) before it reaches any engine,
+whichever store holds the graph (:mod:`copgraph.store`):
 
-- a malformed query is answered with the line and column of the mistake;
+- a malformed query is answered with the line and column of the mistake, an undeclared prefix by name;
 - updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: the graph is read-only;
-- ``SERVICE`` is refused, because it would make the machine fetch any URL (SSRF);
-- ``FROM`` and ``FROM NAMED`` are refused, because rdflib would load the named documents, local files included.
+- ``SERVICE`` is refused, because rdflib and Oxigraph would both fetch any URL it names (SSRF);
+- ``FROM`` and ``FROM NAMED`` are refused, because rdflib would load the named documents, local files included;
+- a query nested more than :data:`MAX_DEPTH` deep or longer than :data:`MAX_TOKENS` words and symbols is
+  refused, because the engines' parsers recurse and would crash the process (Oxigraph segfaults at a few
+  thousand levels).
+
+The check reads the query's tokens, skipping strings, IRIs and comments, so it costs microseconds rather than
+the milliseconds of a full parse: the Oxigraph path stays within a small margin of the raw engine. Queries then
+run on the store's own engine: rdflib's (with rdflib's parsed algebra checked once more), Oxigraph's, or the
+SPARQL server's.
 
 Results come back as a :class:`Answer`, which the command line and the web app format.
 
@@ -22,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,13 +39,30 @@ import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query, SPARQLError
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES
+from copgraph.store import engine, from_ox
 
-__all__ = ["Answer", "UpdateRefused", "compact", "parse", "read_query", "run", "text_table"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_TOKENS",
+    "Answer",
+    "UpdateRefused",
+    "check",
+    "compact",
+    "parse",
+    "read_query",
+    "run",
+    "text_table",
+]
+
+#: Brackets a query may nest at most.
+MAX_DEPTH = 100
+#: Words and symbols a query may hold at most.
+MAX_TOKENS = 8_000
 
 # Never let a query make rdflib fetch a graph named in FROM / FROM NAMED (a local file or a URL).
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -202,17 +229,101 @@ def read_query(query_or_file: str) -> str:
     return query_or_file
 
 
-def parse(text: str) -> Query:
-    """Parse and check a query; raise :class:`CopgraphError` saying what is wrong and where."""
+_TOKENS = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<word>[?$]?[\w:\u00b7-\uffff][\w\-.:%\\\u00b7-\uffff]*)
+    | (?P<open>[({\[])
+    | (?P<close>[)}\]])
+    | (?P<space>\s+)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_PROLOGUE = {"PREFIX", "BASE"}
+
+
+def _words(text: str) -> tuple[list[str], int, int]:
+    """The query's words (keywords, names, variables), its deepest nesting and its number of tokens."""
+    words, depth, deepest, count = [], 0, 0, 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind in {"space", "comment"}:
+            continue
+        count += 1
+        if kind == "word":
+            words.append(match.group())
+        elif kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth -= 1
+    return words, deepest, count
+
+
+def check(text: str) -> None:
+    """Refuse a query that must not run, whatever the engine; raise :class:`CopgraphError` saying why.
+
+    >>> check("SELECT * WHERE { SERVICE <http://10.0.0.1/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    copgraph.errors.CopgraphError: SERVICE (federated query) is not allowed: it would make this machine fetch \
+other addresses.
+    """
     if not text.strip():
         raise CopgraphError("The query is empty; write a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
+    # SPARQL lets \u escapes stand for any character, even in keywords: read the text both ways.
+    unescaped = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    declared, used = set(), set()
+    for version in {text, unescaped}:
+        words, deepest, count = _words(version)
+        if deepest > MAX_DEPTH:
+            raise CopgraphError(f"The query is nested too deeply (more than {MAX_DEPTH} brackets); simplify it.")
+        if count > MAX_TOKENS:
+            raise CopgraphError(
+                f"The query is too long ({count:,} words and symbols; at most {MAX_TOKENS:,}); split it up."
+            )
+        keywords = [w.upper() for w in words if w[0] not in "?$" and ":" not in w]
+        first = next((k for k in keywords if k not in _PROLOGUE), "")
+        if first in _UPDATE_WORDS or (first not in _FORMS and any(k in _UPDATE_WORDS for k in keywords[:40])):
+            raise UpdateRefused(
+                "copgraph answers queries only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are not allowed."
+            )
+        if "SERVICE" in keywords:
+            raise CopgraphError(
+                "SERVICE (federated query) is not allowed: it would make this machine fetch other addresses."
+            )
+        if "FROM" in keywords:
+            raise CopgraphError(
+                "FROM and FROM NAMED are not allowed: every query runs over copgraph's own graph. "
+                "Use GRAPH <name> { ... } to query one named graph."
+            )
+        for previous, word in zip(["", *words], words, strict=False):
+            if ":" in word and word[0] not in "?$":
+                prefix = word.split(":", 1)[0]
+                if previous.upper() == "PREFIX":
+                    declared.add(prefix)
+                elif prefix != "_":
+                    used.add(prefix)
+    unknown = sorted(used - declared - set(PREFIXES))
+    if unknown:
+        raise CopgraphError(
+            f"The query uses the prefix '{unknown[0]}:', which is not declared. Declare it "
+            f"(PREFIX {unknown[0]}: <...>) or use one of copgraph's: {', '.join(sorted(PREFIXES))}."
+        )
+
+
+def parse(text: str) -> Query:
+    """Check a query and parse it with rdflib; raise :class:`CopgraphError` saying what is wrong and where."""
+    check(text)
     try:
         tree = parseQuery(text)
     except ParseException as error:
-        if _is_update(text):
-            raise UpdateRefused(
-                "copgraph answers queries only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are not allowed."
-            ) from None
         raise CopgraphError(
             f"The query is not valid SPARQL at line {error.lineno}, column {error.col}: {_near(error)}."
         ) from None
@@ -235,7 +346,19 @@ def parse(text: str) -> Query:
 
 
 def run(dataset: Dataset, text: str, *, max_rows: int | None = None) -> Answer:
-    """Run a query over the whole graph (the default graph is the union of the named graphs)."""
+    """Run a query over the whole graph (the default graph is the union of the named graphs).
+
+    The query runs on the engine of the store that holds the dataset (see :mod:`copgraph.store`).
+    """
+    kind = engine(dataset)
+    if kind == "oxigraph":
+        return _run_oxigraph(dataset, text, max_rows)
+    if kind == "sparql":
+        return _run_server(dataset, text, max_rows)
+    return _run_rdflib(dataset, text, max_rows)
+
+
+def _run_rdflib(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
     query = parse(text)
     kind = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}[
         query.algebra.name
@@ -243,33 +366,98 @@ def run(dataset: Dataset, text: str, *, max_rows: int | None = None) -> Answer:
     try:
         result = dataset.query(query)
         if kind == "SELECT":
-            rows = []
-            for row in result:
-                if max_rows is not None and len(rows) == max_rows:
-                    return Answer(kind, [str(v) for v in result.vars], rows, truncated=True)
-                rows.append(tuple(row))
-            return Answer(kind, [str(v) for v in result.vars], rows)
+            return _select([str(v) for v in result.vars], iter(result), max_rows)
         if kind == "ASK":
             return Answer(kind, boolean=bool(result.askAnswer))
-        graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
-        for triple in result:
-            graph.add(triple)
-        return Answer(kind, graph=graph)
+        return Answer(kind, graph=_graph(result))
     except RecursionError:
         raise CopgraphError("The query is nested too deeply to run; simplify it.") from None
     except (SPARQLError, TypeError, ValueError) as error:
         raise CopgraphError(f"The query failed while running: {error}.") from None
 
 
-def _is_update(text: str) -> bool:
+def _run_oxigraph(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
+    import pyoxigraph as ox
+
+    check(text)
     try:
-        parseUpdate(text)
-    except Exception:
-        words = text.upper().split()
-        return any(word in _UPDATE_WORDS for word in words[:40] if word not in {"PREFIX", "BASE"})
-    return True
+        result = dataset.store._inner.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return Answer("ASK", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = (tuple(from_ox(value) for value in solution) for solution in result)
+            return _select(variables, rows, max_rows)
+        kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", text, re.IGNORECASE) else "CONSTRUCT"
+        return Answer(kind, graph=_graph(tuple(from_ox(term) for term in triple) for triple in result))
+    except SyntaxError as error:
+        raise CopgraphError(_syntax_error(text) or _oxigraph_syntax(str(error))) from None
+    except (OSError, ValueError, RuntimeError) as error:
+        raise CopgraphError(f"The query failed while running: {error}.") from None
+
+
+def _syntax_error(text: str) -> str | None:
+    """Where rdflib's parser finds a query's mistake: it names the start of the construct that went wrong,
+    which reads better than the end of the line some engines report. Only asked once a query has failed."""
+    try:
+        parseQuery(text)
+    except ParseException as error:
+        return f"The query is not valid SPARQL at line {error.lineno}, column {error.col}: {_near(error)}."
+    except Exception:  # rdflib could not say; the engine's own message will do
+        return None
+    return None
+
+
+def _oxigraph_syntax(message: str) -> str:
+    found = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not found:
+        return f"The query is not valid SPARQL: {message}."
+    line, column, detail = found.groups()
+    detail = " ".join(detail.split())
+    detail = detail if len(detail) <= 160 else detail[:157] + "..."
+    return f"The query is not valid SPARQL at line {line}, column {column}: {detail}."
+
+
+def _run_server(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
+    from copgraph.server import ServerError, query
+
+    check(text)
+    try:
+        result = query(dataset.store, text)
+        if result.type == "SELECT":
+            return _select([str(v) for v in result.vars], iter(result), max_rows)
+        if result.type == "ASK":
+            return Answer("ASK", boolean=bool(result.askAnswer))
+        kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", text, re.IGNORECASE) else "CONSTRUCT"
+        return Answer(kind, graph=_graph(result))
+    except ServerError as error:
+        if error.status == 400:
+            raise CopgraphError(
+                _syntax_error(text) or f"The SPARQL server refused the query: {error.detail}."
+            ) from None
+        raise CopgraphError(f"The SPARQL server answered {error.status} ({error.detail}).") from None
+    except OSError as error:
+        raise CopgraphError(f"Cannot reach the SPARQL server at {dataset.store.query_endpoint}: {error}.") from None
+    except Exception as error:  # rdflib raises plain Exceptions when the server's answer cannot be read
+        raise CopgraphError(f"The SPARQL server's answer could not be read: {error}.") from None
+
+
+def _select(variables: list[str], rows, max_rows: int | None) -> Answer:
+    kept = []
+    for row in rows:
+        if max_rows is not None and len(kept) == max_rows:
+            return Answer("SELECT", variables, kept, truncated=True)
+        kept.append(tuple(row))
+    return Answer("SELECT", variables, kept)
+
+
+def _graph(triples) -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def _near(error: ParseException) -> str:

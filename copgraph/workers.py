@@ -28,7 +28,8 @@ from rdflib import Dataset, Graph
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES
-from copgraph.sparql import Answer, parse, run
+from copgraph.sparql import Answer, check, run
+from copgraph.store import reopen_in_worker
 
 __all__ = ["QueryTimeout", "QueryWorkers"]
 
@@ -38,6 +39,7 @@ class QueryTimeout(CopgraphError):
 
 
 def _serve(graph: Dataset, connection: Connection, memory_bytes: int | None) -> None:
+    graph = reopen_in_worker(graph)
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
@@ -116,7 +118,7 @@ class QueryWorkers:
 
     def run(self, text: str, *, max_rows: int | None = None) -> Answer:
         """Answer a query, or raise :class:`CopgraphError` (:class:`QueryTimeout` when it ran too long)."""
-        parse(text)
+        check(text)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:

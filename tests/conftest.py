@@ -1,22 +1,119 @@
-"""Shared fixtures: the real graph (loaded once) and a tiny hand-checkable graph in a temporary data folder."""
+"""Shared fixtures: the real graph in every kind of store, a real SPARQL server, and a tiny hand-checkable
+graph in a temporary data folder.
+
+The real graph is built once per store: ``memory`` (Oxigraph), ``rdflib``, ``oxigraph`` (on disk, built by
+``copgraph.build.build``) and ``sparql`` (an Oxigraph server started here, on localhost, filled by ``build``).
+Every test that takes ``graph`` runs against each. Where the ``oxigraph`` server program is missing the server
+runs are skipped, saying why, unless COPGRAPH_REQUIRE_SERVER is set (as ``.ci/run`` does).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from copgraph import resources
-from copgraph.build import load
+from copgraph.analysis.materialise import materialise
+from copgraph.build import build, load
 
 TESTS = Path(__file__).resolve().parent
 
+#: Every kind of store the suite runs against.
+STORES = ("memory", "rdflib", "oxigraph", "sparql")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OxigraphServer:
+    """A real Oxigraph SPARQL server on localhost, whose default graph is the union of its named graphs."""
+
+    def __init__(self, folder: Path, timeout: int | None = None) -> None:
+        program = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+        if program is None:
+            if os.environ.get("COPGRAPH_REQUIRE_SERVER"):
+                raise RuntimeError("COPGRAPH_REQUIRE_SERVER is set but the oxigraph server is not installed.")
+            pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/query"
+        self.process = subprocess.Popen(
+            [
+                program,
+                "serve",
+                "--location",
+                str(folder),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+                # Oxigraph's own query time limit keeps a thread per request for that long, so a burst of
+                # small requests exhausts the server's threads: only the server that is sent a never-ending
+                # query has one.
+                *(["--timeout-s", str(timeout)] if timeout else []),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("The oxigraph server did not start.") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
 
 @pytest.fixture(scope="session")
-def graph():
-    """The whole knowledge graph, from the project's curated data."""
-    return load()
+def oxigraph_server(tmp_path_factory):
+    """The query URL of a real Oxigraph server that holds the project's graph, built with copgraph build."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+    try:
+        build(f"sparql:{server.url}", finish=materialise)
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def store_names(tmp_path_factory, request):
+    """The name of a store of each kind that holds the project's graph (persistent ones built on first use)."""
+    names: dict[str, str] = {}
+
+    def name(kind: str) -> str:
+        if kind not in names:
+            if kind == "oxigraph":
+                names[kind] = f"oxigraph:{tmp_path_factory.mktemp('store') / 'copgraph.db'}"
+                build(names[kind], finish=materialise)
+            elif kind == "sparql":
+                names[kind] = f"sparql:{request.getfixturevalue('oxigraph_server')}"
+            else:
+                names[kind] = kind
+        return names[kind]
+
+    return name
+
+
+@pytest.fixture(scope="session", params=STORES)
+def graph(request, store_names):
+    """The whole knowledge graph, from the project's curated data, in each kind of store."""
+    return load(store=store_names(request.param))
 
 
 def make_data_dir(target: Path, *trig_files: Path) -> Path:

@@ -12,6 +12,7 @@ from copgraph.export import serialise
 
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nq", "nquads")])
 def test_quad_formats_round_trip_every_named_graph(graph, fmt, rdflib_format):
+    """(A SPARQL server holds the ontology's blank nodes as skolem IRIs, so they round-trip as those.)"""
     back = Dataset()
     back.parse(data=serialise(graph, fmt), format=rdflib_format)
     for named in graph.graphs():

@@ -9,19 +9,35 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from conftest import STORES, OxigraphServer
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from waitress.server import create_server
 
+from copgraph.build import build
 from webapp import create_app
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cartesian product: never finishes
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    app = create_app({"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 100, "TESTING": True})
+def timed_server(tmp_path_factory):
+    """A SPARQL server of its own with a time limit, because these tests send it a query that never ends."""
+    server = OxigraphServer(tmp_path_factory.mktemp("timed-server"), timeout=5)
+    try:
+        build(f"sparql:{server.url}")
+        yield f"sparql:{server.url}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module", params=STORES)
+def endpoint(request, store_names):
+    """The endpoint of a live web app, once for each kind of store: the safety rules hold for all."""
+    config = {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 100, "TESTING": True}
+    store = request.getfixturevalue("timed_server") if request.param == "sparql" else store_names(request.param)
+    app = create_app({**config, "STORE": store})
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -19,6 +19,8 @@ from flask import Flask
 #: Settings, each overridable by an environment variable ``COPGRAPH_<NAME>``.
 DEFAULTS = {
     "DATA": None,  # a data folder to use instead of the shipped data
+    "STORE": "memory",  # where the graph lives: memory, rdflib, oxigraph:PATH or sparql:URL
+    "INCLUDE": "",  # more RDF files to load with the data (in-memory stores), separated by os.pathsep
     "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may run
     "MAX_ROWS": 10_000,  # rows a SELECT returns at most
     "QUERY_WORKERS": 2,  # queries that can run at once

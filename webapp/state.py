@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,7 @@ from copgraph.build import load
 from copgraph.lookup import Entity, entities
 from copgraph.namespaces import BASE
 from copgraph.stats import Summary, summarise
+from copgraph.store import StoreSpec
 from copgraph.workers import QueryWorkers
 
 
@@ -37,9 +39,14 @@ class State:
 
     @classmethod
     def build(cls, config) -> State:
-        graph = load(config.get("DATA"))
+        spec = StoreSpec.parse(config.get("STORE"))
+        include = config.get("INCLUDE") or ()
+        if isinstance(include, str):
+            include = [path for path in include.split(os.pathsep) if path]
+        graph = load(config.get("DATA"), store=spec, include=include)
         network = project(graph)
-        materialise(graph, network)
+        if not spec.persistent:
+            materialise(graph, network)  # a persistent store was given its suggestions when it was built
         summary = summarise(graph)
         workers = QueryWorkers(
             graph,

@@ -1,0 +1,249 @@
+"""Where the graph lives: the stores copgraph builds into and reads from, behind one interface.
+
+A store is named by a short text: the global option ``copgraph --store STORE`` or the web app's setting
+``COPGRAPH_STORE``.
+
+``memory`` (the default)
+    Oxigraph in memory (pyoxigraph, through oxrdflib so the library keeps rdflib's API), built from the data
+    at start-up. Queries run on Oxigraph's engine, 10 to 60 times faster than rdflib's (``bench/``).
+``rdflib``
+    rdflib's own in-memory store, built the same way. Slower; kept so the benchmarks can compare.
+``oxigraph:PATH``
+    An Oxigraph database in the folder PATH, filled once by ``copgraph --store oxigraph:PATH build`` and then
+    reopened, read-only, in a fraction of a second, by any number of processes at once.
+``sparql:URL``
+    A SPARQL 1.1 server a team already runs (Oxigraph server, Apache Jena Fuseki, GraphDB, Virtuoso), whose
+    default graph is the union of its named graphs. Its update endpoint is ``COPGRAPH_SPARQL_UPDATE_URL`` (by
+    default the query URL with ``/query`` replaced by ``/update``); ``COPGRAPH_SPARQL_USER`` and
+    ``COPGRAPH_SPARQL_PASSWORD`` give HTTP Basic credentials.
+
+Whatever the store, the library works on an rdflib :class:`~rdflib.Dataset` whose default graph is the union of
+its named graphs, and user queries reach the store's own engine only through :func:`copgraph.sparql.run`.
+
+Example
+-------
+>>> spec = StoreSpec.parse("oxigraph:/var/lib/copgraph")
+>>> spec.kind, spec.location
+('oxigraph', '/var/lib/copgraph')
+>>> dataset = new_dataset(StoreSpec.parse("memory"))
+>>> engine(dataset)
+'oxigraph'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from copgraph.errors import CopgraphError
+from copgraph.namespaces import PREFIXES
+
+__all__ = [
+    "KINDS",
+    "StoreSpec",
+    "engine",
+    "from_ox",
+    "new_dataset",
+    "open_dataset",
+    "reopen_in_worker",
+]
+
+#: The kinds of store, as users name them, with what each is.
+KINDS = {
+    "memory": "Oxigraph in memory, built at start-up (the default)",
+    "rdflib": "rdflib's own in-memory store, built at start-up (slower; for comparison)",
+    "oxigraph": "an Oxigraph database on disk: oxigraph:PATH",
+    "sparql": "a SPARQL 1.1 server: sparql:URL",
+}
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """Which store: its kind (one of :data:`KINDS`) and, for the on-disk and server kinds, where it is."""
+
+    kind: str
+    location: str | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> StoreSpec:
+        """Read a store's name as users write it: ``memory``, ``rdflib``, ``oxigraph:PATH`` or ``sparql:URL``."""
+        text = (text or "memory").strip()
+        kind, _, location = text.partition(":")
+        kind = kind.lower()
+        if kind in {"memory", "rdflib"} and not location:
+            return cls(kind)
+        if kind == "oxigraph" and location:
+            return cls(kind, location)
+        if kind == "sparql" and location.startswith(("http://", "https://")):
+            return cls(kind, location)
+        raise CopgraphError(
+            f"'{text}' is not a store copgraph knows. Use memory (the default), rdflib, oxigraph:PATH "
+            "(a folder on disk) or sparql:URL (a SPARQL server, e.g. sparql:http://localhost:7878/query)."
+        )
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the store keeps the graph between runs (and so is filled once, by ``copgraph build``)."""
+        return self.kind in {"oxigraph", "sparql"}
+
+    def __str__(self) -> str:
+        return self.kind if self.location is None else f"{self.kind}:{self.location}"
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> object:
+    """An Oxigraph term as an rdflib term; a plain string stays a plain literal (no ``^^xsd:string``)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise CopgraphError(f"The store returned a term copgraph cannot read: {term!r}.")
+
+
+_XSD_STRING = str(XSD.string)
+
+
+class _Oxigraph(OxigraphStore):
+    """oxrdflib's store, made to behave like rdflib's own where the library relies on it.
+
+    A triple stated in two named graphs is one triple of the union (rdflib's memory store says so; oxrdflib
+    returns it once per graph), and a plain string comes back as a plain literal.
+    """
+
+    def __init__(self, store: ox.Store | None = None, path: str | None = None) -> None:
+        super().__init__(store=store)
+        self.path = path
+
+    def triples(self, triple_pattern, context=None) -> Iterator:
+        pattern = _pattern(triple_pattern, context)
+        if pattern is None:
+            return iter(())
+        quads = self._inner.quads_for_pattern(*pattern)
+        if pattern[3] is not None:
+            return (((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)), iter((context,))) for q in quads)
+        graphs: dict[ox.Triple, list] = {}
+        for quad in quads:
+            graphs.setdefault(quad.triple, []).append(quad.graph_name)
+        return (
+            (
+                (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)),
+                iter([self._graph(g) for g in names]),
+            )
+            for t, names in graphs.items()
+        )
+
+    def add_graph(self, graph: Graph) -> None:
+        # rdflib calls this on every dataset.graph(name), even for a graph that exists. A write to an in-memory
+        # Oxigraph store waits for every open iterator, so writing here inside a loop over the dataset's
+        # graphs would wait for ever: only write when the graph is new.
+        name = ox.NamedNode(graph.identifier) if isinstance(graph.identifier, URIRef) else None
+        if name is None or not self._inner.contains_named_graph(name):
+            super().add_graph(graph)
+
+    def _graph(self, name) -> Graph:
+        identifier = DATASET_DEFAULT_GRAPH_ID if isinstance(name, ox.DefaultGraph) else from_ox(name)
+        return Graph(store=self, identifier=identifier)
+
+
+def _pattern(triple_pattern, context) -> tuple | None:
+    def term(node):
+        if node is None:
+            return None
+        if isinstance(node, URIRef):
+            return ox.NamedNode(node)
+        if isinstance(node, BNode):
+            return ox.BlankNode(node)
+        if isinstance(node, Literal):
+            datatype = ox.NamedNode(node.datatype) if node.datatype else None
+            return ox.Literal(str(node), language=node.language, datatype=datatype)
+        raise TypeError(node)
+
+    graph = getattr(context, "identifier", context)
+    if isinstance(triple_pattern[0], Literal) or isinstance(triple_pattern[1], (Literal, BNode)):
+        return None  # a pattern no quad can match: a literal subject, a literal or blank predicate
+    try:
+        s, p, o = (term(t) for t in triple_pattern)
+        if graph is None or graph == "__UNION__":
+            g = None
+        elif graph == DATASET_DEFAULT_GRAPH_ID:
+            g = ox.DefaultGraph()
+        else:
+            g = term(graph)
+    except (TypeError, ValueError):
+        return None  # a pattern no Oxigraph quad can match (a literal subject, say)
+    return s, p, o, g
+
+
+def _bind(dataset: Dataset) -> Dataset:
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    return dataset
+
+
+def new_dataset(spec: StoreSpec | None = None) -> Dataset:
+    """An empty in-memory Dataset of the spec's engine (Oxigraph unless ``rdflib``), prefixes bound."""
+    if spec is not None and spec.kind == "rdflib":
+        return _bind(Dataset(default_union=True))
+    return _bind(Dataset(store=_Oxigraph(ox.Store()), default_union=True))
+
+
+def open_dataset(spec: StoreSpec, *, writable: bool = False) -> Dataset:
+    """Open a persistent store (``oxigraph:PATH`` or ``sparql:URL``) as a Dataset.
+
+    An on-disk store opens read-only unless ``writable``: then any number of processes can read it at once.
+    """
+    if spec.kind == "oxigraph":
+        return _bind(Dataset(store=_Oxigraph(_open_disk(spec.location, writable), spec.location), default_union=True))
+    if spec.kind == "sparql":
+        from copgraph.server import ServerStore
+
+        return _bind(Dataset(store=ServerStore(spec.location), default_union=True))
+    raise CopgraphError(f"The {spec} store is built at start-up, not opened.")
+
+
+def _open_disk(location: str, writable: bool) -> ox.Store:
+    path = Path(location)
+    if writable:
+        if path.exists() and not path.is_dir():
+            raise CopgraphError(f"Cannot build a store in {path}: it is a file, not a folder.")
+        if not path.parent.is_dir():
+            raise CopgraphError(f"Cannot build a store in {path}: the folder {path.parent} does not exist.")
+    elif not (path / "CURRENT").is_file():
+        raise CopgraphError(
+            f"There is no copgraph store in {path}. Build it first: copgraph --store oxigraph:{path} build"
+        )
+    try:
+        return ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
+    except OSError as error:
+        busy = "lock" in str(error).lower()
+        hint = " Another copgraph is building it; wait for it to finish." if busy else ""
+        raise CopgraphError(f"Cannot open the store in {path}: {error}.{hint}") from None
+
+
+def engine(dataset: Dataset) -> str:
+    """Which engine answers the dataset's queries: ``oxigraph``, ``rdflib`` or ``sparql`` (a server)."""
+    if isinstance(dataset.store, OxigraphStore):
+        return "oxigraph"
+    return getattr(dataset.store, "engine", "rdflib")
+
+
+def reopen_in_worker(dataset: Dataset) -> Dataset:
+    """The dataset a forked query worker should use: an on-disk store is opened afresh, read-only, because a
+    database handle is not safe to share across ``fork``; an in-memory store is the worker's own copy."""
+    store = dataset.store
+    if isinstance(store, _Oxigraph) and store.path:
+        return _bind(Dataset(store=_Oxigraph(ox.Store.read_only(store.path), store.path), default_union=True))
+    return dataset
