@@ -347,12 +347,16 @@ def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """
     import time
 
-    from copgraph.analysis.materialise import materialise
+    from copgraph.analysis.materialise import MOST_ENTITIES, materialise
     from copgraph.build import build as build_store
 
     def suggestions(graph) -> None:
         click.echo("... computing the analytics' suggestions (graph:inferred)", err=True)
-        materialise(graph)
+        if not materialise(graph):
+            click.echo(
+                f"... skipped: over {MOST_ENTITIES:,} people and communities, suggestions are computed when asked",
+                err=True,
+            )
 
     started = time.perf_counter()
     quads = build_store(

@@ -21,6 +21,7 @@ Example
 
 from __future__ import annotations
 
+import atexit
 import base64
 import http.client
 import io
@@ -84,7 +85,14 @@ def _forget_connections() -> None:
     _CONNECTIONS.__dict__.clear()
 
 
+def _close_connections() -> None:
+    for connection in _CONNECTIONS.__dict__.get("pool", {}).values():
+        connection.close()
+    _forget_connections()
+
+
 os.register_at_fork(after_in_child=_forget_connections)
+atexit.register(_close_connections)
 
 
 def _post(url: str, body: bytes, headers: dict[str, str], *, retry: bool) -> tuple[str, bytes]:

@@ -80,6 +80,10 @@ def _table(dataset: Dataset, query: str) -> list[dict]:
     ]
 
 
+def _count(dataset: Dataset, query: str) -> int:
+    return run(dataset, query).rows[0][0].toPython()
+
+
 def _by_cohort(dataset: Dataset) -> list[dict]:
     rows = {
         str(cohort): {"cohort": str(cohort), "label": str(label)}
@@ -103,8 +107,8 @@ def summarise(dataset: Dataset) -> Summary:
     """Count what the graph holds."""
     kinds = Counter(entity.kind for entity in entities(dataset))
     return Summary(
-        triples=len(set(dataset.triples((None, None, None)))),
-        named_graphs=sum(1 for g in dataset.graphs() if len(g)),
+        triples=_count(dataset, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"),
+        named_graphs=_count(dataset, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
         by_kind=dict(sorted(kinds.items())),
         by_cohort=_by_cohort(dataset),
         by_sector=_table(dataset, _BY_SECTOR),

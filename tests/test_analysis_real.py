@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from copgraph.analysis.boundaries import boundaries, crossed, existing_ties
+from copgraph.analysis.boundaries import boundaries, crossed, existing_ties, tied_to
 from copgraph.analysis.materialise import materialise
 from copgraph.analysis.projection import PROJECTIONS, project
 from copgraph.analysis.related import related
@@ -137,3 +137,16 @@ def test_cli_boundaries():
     rows = CliRunner().invoke(cli, ["boundaries", "--format", "csv"]).output.splitlines()
     assert rows[0] == "source,target,how,crosses"
     assert any(row.startswith("Esther Hall,") and "sector" in row for row in rows)
+
+
+def test_one_entitys_ties_are_the_ties_the_whole_list_gives_it(graph):
+    """suggest() finds an entity's ties from its neighbourhood (cheap at any size); they must be the same
+    ties as boundaries() lists for the whole network."""
+    network = project(graph)
+    expected: dict[str, set[str]] = {}
+    for u, v, _ in existing_ties(network):
+        expected.setdefault(u, set()).add(v)
+        expected.setdefault(v, set()).add(u)
+    for node, kind in network.nodes(data="kind"):
+        if kind in {"person", "community"}:
+            assert tied_to(network, node) == expected.get(node, set()), node

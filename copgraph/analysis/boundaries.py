@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-__all__ = ["BOUNDARIES", "Boundaries", "boundaries", "crossed", "existing_ties"]
+__all__ = ["BOUNDARIES", "TIE_HUBS", "Boundaries", "boundaries", "crossed", "existing_ties", "tied_to"]
 
 #: Each boundary and the node attribute it compares.
 BOUNDARIES: dict[str, str] = {
@@ -52,18 +52,20 @@ def _of_kind(network: nx.Graph, kind: str) -> list[str]:
     return sorted(n for n, k in network.nodes(data="kind") if k == kind)
 
 
+#: What ties two people: taking part in the same cohort, working at the same organisation, belonging to the
+#: same community.
+TIE_HUBS = (("cohort", "same cohort"), ("organisation", "same organisation"), ("community", "same community"))
+
+
 def existing_ties(network: nx.Graph) -> list[tuple[str, str, str]]:
     """Ties that exist between people, and between people and communities: ``(u, v, how)``, sorted.
 
-    Two people are tied when they took part in the same cohort, work at the same organisation or belong to the
-    same community; a person and a community when the person convenes or belongs to it.
+    Two people are tied when they share one of :data:`TIE_HUBS`; a person and a community when the person
+    convenes or belongs to it. (The list grows with the square of the largest hub: for one entity's ties,
+    :func:`tied_to` is the cheap way.)
     """
     ties: dict[tuple[str, str], set[str]] = {}
-    for hub_kind, how in (
-        ("cohort", "same cohort"),
-        ("organisation", "same organisation"),
-        ("community", "same community"),
-    ):
+    for hub_kind, how in TIE_HUBS:
         for hub in _of_kind(network, hub_kind):
             people = sorted(n for n in network[hub] if network.nodes[n].get("kind") == "person")
             for u, v in itertools.combinations(people, 2):
@@ -72,6 +74,30 @@ def existing_ties(network: nx.Graph) -> list[tuple[str, str, str]]:
         for person in sorted(n for n in network[community] if network.nodes[n].get("kind") == "person"):
             ties.setdefault(tuple(sorted((person, community))), set()).add("convenes or belongs to")
     return [(u, v, "; ".join(sorted(how))) for (u, v), how in sorted(ties.items())]
+
+
+def tied_to(network: nx.Graph, node: str) -> set[str]:
+    """The people and communities ``node`` is already tied to, as :func:`existing_ties` defines ties, found
+    from the node's own neighbourhood.
+
+    >>> g = nx.Graph([("ann", "trust"), ("bob", "trust")])
+    >>> nx.set_node_attributes(g, {"ann": "person", "bob": "person", "trust": "organisation"}, "kind")
+    >>> tied_to(g, "ann")
+    {'bob'}
+    """
+    kinds = network.nodes
+    hubs = {kind for kind, _ in TIE_HUBS}
+    tied: set[str] = set()
+    if kinds[node].get("kind") == "person":
+        for hub in network[node]:
+            if kinds[hub].get("kind") in hubs:
+                tied.update(n for n in network[hub] if kinds[n].get("kind") == "person")
+            if kinds[hub].get("kind") == "community":
+                tied.add(hub)
+    elif kinds[node].get("kind") == "community":
+        tied.update(n for n in network[node] if kinds[n].get("kind") == "person")
+    tied.discard(node)
+    return tied
 
 
 @dataclass

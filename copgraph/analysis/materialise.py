@@ -31,10 +31,15 @@ from copgraph.analysis.related import related
 from copgraph.analysis.suggest import suggest
 from copgraph.namespaces import BASE, COP, GRAPH
 
-__all__ = ["PARAMETERS", "materialise"]
+__all__ = ["MOST_ENTITIES", "PARAMETERS", "materialise"]
 
 #: The parameters every materialised run uses; recorded with each run.
 PARAMETERS = {"limit": 10, "method": "ppr", "max_hops": 4, "boundary_bonus": 0.1}
+
+#: People and communities above which the whole inferred graph is not computed: it costs a tenth of a second
+#: an entity (an hour at 100,000 people). Beyond it, the web app and the command line compute suggestions for
+#: the entity asked about, when asked.
+MOST_ENTITIES = 3_000
 
 
 def _iri(*parts: object) -> URIRef:
@@ -45,9 +50,21 @@ def _decimal(value: float) -> Literal:
     return Literal(Decimal(f"{value:.6f}"), datatype=XSD.decimal)
 
 
-def materialise(dataset: Dataset, network: nx.Graph | None = None, *, now: datetime | None = None) -> int:
-    """Replace ``graph/inferred`` with freshly computed suggestions; return how many were written."""
+def materialise(
+    dataset: Dataset,
+    network: nx.Graph | None = None,
+    *,
+    now: datetime | None = None,
+    most: int = MOST_ENTITIES,
+) -> int:
+    """Replace ``graph/inferred`` with freshly computed suggestions; return how many were written.
+
+    A network with more than ``most`` people and communities is left alone (nothing is written, 0 is returned):
+    see :data:`MOST_ENTITIES`.
+    """
     network = network if network is not None else project(dataset)
+    if sum(1 for _, kind in network.nodes(data="kind") if kind in {"person", "community"}) > most:
+        return 0
     inferred = dataset.graph(GRAPH.inferred)
     inferred.remove((None, None, None))
     started = now or datetime.now(UTC)

@@ -170,12 +170,15 @@ ATTRIBUTES: dict[str, str] = {
         UNION { ?node a cop:CommunityOfPractice ; cop:organiser|cop:partner|cop:collaboratingOrganisation ?value }
         UNION { ?node a org:Organization . BIND(?node AS ?value) }
         ?value rdfs:label ?label }""",
+    # The sector hierarchy is small: resolve it once (the subquery) before joining it with every node, rather
+    # than walking skos:broader* once per node (2.3 s against 0.14 s at 10,000 people).
     "sectors": """SELECT DISTINCT ?node ?value ?label WHERE {
+        { SELECT DISTINCT ?s ?value ?label WHERE {
+            ?s a cop:Sector ; skos:broader* ?value . ?value skos:topConceptOf ?scheme ; rdfs:label ?label } }
         { ?node org:memberOf/cop:sector ?s }
         UNION { ?node a cop:CommunityOfPractice ;
                 (cop:organiser|cop:partner|cop:collaboratingOrganisation)/cop:sector ?s }
-        UNION { ?node a org:Organization ; cop:sector ?s }
-        ?s skos:broader* ?value . ?value skos:topConceptOf ?scheme ; rdfs:label ?label }""",
+        UNION { ?node a org:Organization ; cop:sector ?s } }""",
     "nations": """SELECT DISTINCT ?node ?value ?label WHERE {
         { ?node org:memberOf/cop:place ?p }
         UNION { ?node a org:Organization ; cop:place ?p }

@@ -1,0 +1,212 @@
+"""Benchmark: copgraph at the seed graph and at national size, rdflib's store against Oxigraph, side by side.
+
+Run: python bench/scale.py [--people 0 10000 100000] [--stores rdflib memory] [--repeat 5]
+
+For each size (0 = the seed graph alone) a synthetic graph is generated once (``copgraph generate``, kept in
+``bench/results/``, never committed) and each store is measured in a process of its own, so that its peak
+memory is its own: load (build, derive, entail), each example query (median and 95th percentile), the
+projection to NetworkX, ``related`` and ``suggest`` (median over ten entities), web app start-up and pages
+(Flask's test client: home, explore, an entity page, ``/sparql``). Beside them, the raw engine: the same
+quads in a bare pyoxigraph store, each example query run and serialised to SPARQL JSON with no copgraph code,
+against our path (the safety check, a query worker process, the answer and its JSON).
+
+Targets (issue 6, medians): at 10k people start-up under 3 s, example queries under 100 ms, related and
+suggest under 200 ms, pages under 500 ms, peak memory under 1 GB; at 100k people load under 60 s, peak memory
+under 3 GB, example queries under 2 s, related and suggest under 500 ms; our SPARQL path within 1.5x of the raw
+engine, and at least 10x faster than rdflib's store at 100k people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def timed(function, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def stats(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000, 1),
+    }
+
+
+def synthetic(people: int) -> list[str]:
+    if not people:
+        return []
+    from copgraph.generate import write
+
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"synthetic-{people}.nq"
+    if not path.exists():
+        write(path, people, seed=1)
+    return [str(path)]
+
+
+def one(store: str, people: int, repeat: int) -> dict:
+    """Measure one store at one size (run in a process of its own)."""
+    from copgraph.analysis.projection import project
+    from copgraph.analysis.related import related
+    from copgraph.analysis.suggest import suggest
+    from copgraph.build import load
+    from copgraph.examples import load_examples
+    from copgraph.sparql import run
+
+    include = synthetic(people)
+    out: dict = {"store": store, "people": people}
+    start = time.perf_counter()
+    graph = load(store=store, include=include)
+    out["load_s"] = round(time.perf_counter() - start, 2)
+    out["quads"] = run(graph, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0].toPython()
+    examples = load_examples()
+    out["queries"] = {e.name: stats(timed(lambda e=e: run(graph, e.text), repeat)) for e in examples}
+
+    start = time.perf_counter()
+    network = project(graph)
+    out["project_s"] = round(time.perf_counter() - start, 2)
+    chosen = random.Random(1)
+    communities = sorted(n for n, k in network.nodes(data="kind") if k == "community")
+    people_nodes = sorted(n for n, k in network.nodes(data="kind") if k == "person")
+    sample_c = chosen.sample(communities, min(10, len(communities)))
+    sample_p = chosen.sample(people_nodes, min(5, len(people_nodes))) + sample_c[:5]
+    list(suggest(network, sample_p[0], limit=10))  # the first call builds what later calls reuse
+    out["related"] = stats([t for c in sample_c for t in timed(lambda c=c: list(related(network, c, limit=10)), 1)])
+    out["suggest"] = stats([t for n in sample_p for t in timed(lambda n=n: list(suggest(network, n, limit=10)), 1)])
+
+    if store != "rdflib" or people <= 10_000:
+        out.update(_pages(store, include, sample_c[0], repeat))
+        out.update(_raw_engine(graph, examples, store, include, repeat))
+    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
+    import os
+
+    from copgraph.namespaces import BASE
+    from webapp import create_app
+
+    start = time.perf_counter()
+    app = create_app({"STORE": store, "INCLUDE": os.pathsep.join(include), "QUERY_WORKERS": 2})
+    result = {"startup_s": round(time.perf_counter() - start, 2), "pages": {}}
+    client = app.test_client()
+    query = "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } LIMIT 100"
+    pages = {
+        "home": "/",
+        "explore": "/explore",
+        "entity": "/" + community[len(BASE) :],
+        "sparql": "/sparql?" + __import__("urllib.parse").parse.urlencode({"query": query}),
+    }
+    try:
+        for name, url in pages.items():
+            client.get(url).close()  # warm
+            result["pages"][name] = stats(timed(lambda u=url: client.get(u).close(), repeat))
+    finally:
+        app.extensions["copgraph"].workers.close()
+    return result
+
+
+def _raw_engine(graph, examples, store: str, include: list[str], repeat: int) -> dict:
+    """The same quads in a bare pyoxigraph store, queried with no copgraph code, against our path."""
+    import pyoxigraph as ox
+
+    from copgraph.namespaces import PREFIXES
+    from copgraph.workers import QueryWorkers
+
+    raw = ox.Store()
+    if hasattr(graph.store, "_inner"):
+        raw.bulk_extend(graph.store._inner.quads_for_pattern(None, None, None, None))
+    else:
+        raw.bulk_extend(
+            ox.Quad(*(_ox(t) for t in (s, p, o)), ox.NamedNode(str(g)))
+            for s, p, o, g in graph.quads((None, None, None, None))
+            if g is not None
+        )
+
+    def raw_query(text: str) -> None:
+        answer = raw.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        if isinstance(answer, ox.QuerySolutions):
+            answer.serialize(format=ox.QueryResultsFormat.JSON)
+        elif not isinstance(answer, ox.QueryBoolean):
+            list(answer)
+
+    result = {"raw_queries": {}, "our_path": {}}
+    with QueryWorkers(graph, processes=1, timeout=60, max_rows=None) as workers:
+        for example in examples:
+            result["raw_queries"][example.name] = stats(timed(lambda e=example: raw_query(e.text), repeat))
+            result["our_path"][example.name] = stats(
+                timed(lambda e=example: json.dumps(workers.run(e.text).to_json()), repeat)
+            )
+    return result
+
+
+def _ox(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+    return ox.Literal(str(term), language=term.language, datatype=datatype)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, nargs="+", default=[0, 10_000])
+    parser.add_argument("--stores", nargs="+", default=["rdflib", "memory"])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.people[0], args.repeat)))
+        return
+    RESULTS.mkdir(exist_ok=True)
+    for people in args.people:
+        synthetic(people)
+        for store in args.stores:
+            command = [sys.executable, __file__, "--one", store, "--people", str(people), "--repeat", str(args.repeat)]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode:
+                print(f"{store} at {people} people failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+                continue
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            (RESULTS / f"scale-{people}-{store}.json").write_text(json.dumps(result, indent=2))
+            report(result)
+
+
+def report(r: dict) -> None:
+    queries = [q["median_ms"] for q in r["queries"].values()]
+    print(f"\n== {r['store']} at {r['people']:,} people ({r['quads']:,} quads) ==")
+    print(f"load {r['load_s']} s; peak memory {r['peak_mb']} MB; project {r['project_s']} s")
+    print(f"example queries: median of medians {statistics.median(queries)} ms, slowest {max(queries)} ms")
+    print(f"related {r['related']}; suggest {r['suggest']}")
+    if "startup_s" in r:
+        print(f"web app start-up {r['startup_s']} s; pages {r['pages']}")
+    if "raw_queries" in r:
+        for name in r["raw_queries"]:
+            raw, ours = r["raw_queries"][name]["median_ms"], r["our_path"][name]["median_ms"]
+            print(f"  {name:<44} raw {raw:8.1f} ms   ours {ours:8.1f} ms   ratio {ours / max(raw, 0.01):5.1f}")
+
+
+if __name__ == "__main__":
+    main()
