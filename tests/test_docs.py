@@ -1,0 +1,27 @@
+"""Every setting and every command is documented in the README, where users look first."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from copgraph.cli import cli
+from webapp import DEFAULTS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("setting", sorted(DEFAULTS))
+def test_every_web_app_setting_is_in_the_readme(setting):
+    assert f"COPGRAPH_{setting}" in README
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_is_in_the_readme(command):
+    # "copgraph build" or, with global options first, "copgraph --store oxigraph:./q.db build"
+    assert re.search(rf"copgraph(?: --[a-z]+ \S+)* {command}\b", README), command
+
+
+@pytest.mark.parametrize("option", ["--store", "--include", "--data"])
+def test_every_global_option_is_in_the_readme(option):
+    assert option in README
