@@ -21,6 +21,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -93,7 +94,8 @@ def _predicate(name: str) -> URIRef:
     return COP[local]
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=65_536)
+def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     """Text folded for matching, and for each folded character the index of the character it came from.
 
     Accents are dropped, ``&`` reads as ``and``, and anything that is not a letter or digit becomes a space,
@@ -113,7 +115,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
                 continue
             out.append(piece)
             where.append(index)
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def _is_acronym(label: str) -> bool:
@@ -187,18 +189,20 @@ def _scheme_labels(dataset: Dataset, scheme: str) -> list[tuple[str, URIRef]]:
     return sorted(labels)
 
 
-def _texts(dataset: Dataset, subject: URIRef, path: tuple[str, ...]) -> list[tuple[URIRef, URIRef, str]]:
-    """Follow a path from subject; return (resource holding the text, its predicate, the text)."""
-    nodes = [subject]
-    for step in path[:-1]:
-        inverse = step.startswith("~")
-        predicate = _predicate(step.lstrip("~"))
-        if inverse:
-            nodes = sorted({s for node in nodes for s in dataset.subjects(predicate, node)})
-        else:
-            nodes = sorted({o for node in nodes for o in dataset.objects(node, predicate)})
+def _texts(dataset: Dataset, rule: Rule, path: tuple[str, ...]) -> list[tuple[URIRef, URIRef, URIRef, str]]:
+    """Follow a path from every subject of the rule, in one query: (subject, resource holding the text, its
+    predicate, the text), sorted."""
+    from copgraph.sparql import run
+
+    steps = "/".join(f"^{step[1:]}" if step.startswith("~") else step for step in path[:-1])
+    if steps:
+        pattern = f"?subject {steps} ?holder . ?holder {path[-1]} ?text ."
+    else:
+        pattern = f"?subject {path[-1]} ?text . BIND(?subject AS ?holder)"
+    query = f"SELECT DISTINCT ?subject ?holder ?text WHERE {{ ?subject a <{rule.subject_class}> . {pattern} }}"
     last = _predicate(path[-1])
-    return [(node, last, str(text)) for node in nodes for text in sorted(dataset.objects(node, last))]
+    rows = run(dataset, query).rows
+    return sorted((subject, holder, last, str(text)) for subject, holder, text in rows if isinstance(subject, URIRef))
 
 
 def _match_iri(*parts: object) -> URIRef:
@@ -208,34 +212,35 @@ def _match_iri(*parts: object) -> URIRef:
 
 def derive(dataset: Dataset) -> None:
     """Write the links that :data:`RULES` derive, and their match records, to ``graph/derived``."""
+    from copgraph.sparql import run
+
     derived = dataset.graph(GRAPH.derived)
     derived.remove((None, None, None))
-    asserted = {(s, p, o) for s, p, o, g in dataset.quads() if g != GRAPH.derived}
+    links = " ".join(f"<{link}>" for link in sorted({rule.link for rule in RULES}))
+    asserted = set(run(dataset, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {links} }} ?s ?p ?o }}").rows)
     matchers = {scheme: LabelMatcher(_scheme_labels(dataset, scheme)) for scheme in {r.scheme for r in RULES}}
     skip = LabelMatcher(_names_to_skip(dataset))
     activity = ID.match["build"]
-    derived.add((activity, RDF.type, PROV.Activity))
-    derived.add((activity, RDFS.label, Literal("copgraph build: label matching")))
+    new = [(activity, RDF.type, PROV.Activity), (activity, RDFS.label, Literal("copgraph build: label matching"))]
     for rule in RULES:
         matcher = matchers[rule.scheme]
-        for subject in sorted(set(dataset.subjects(RDF.type, rule.subject_class))):
-            if not isinstance(subject, URIRef):
-                continue
-            for path in rule.text_paths:
-                for holder, predicate, text in _texts(dataset, subject, path):
-                    for concept, label, words in matcher.find(_mask(text, skip)):
-                        link = (subject, rule.link, concept)
-                        if link in asserted:
-                            continue
-                        derived.add(link)
-                        record = _match_iri(subject, rule.link, concept, holder, predicate, label)
-                        derived.add((record, RDF.type, COP.LabelMatch))
-                        derived.add((record, COP.matchSubject, subject))
-                        derived.add((record, COP.derivedLink, rule.link))
-                        derived.add((record, COP.matchConcept, concept))
-                        derived.add((record, COP.matchProperty, predicate))
-                        derived.add((record, COP.matchedLabel, Literal(label)))
-                        derived.add((record, COP.matchedText, Literal(words)))
-                        derived.add((record, PROV.wasGeneratedBy, activity))
-                        if holder != subject:
-                            derived.add((record, PROV.wasDerivedFrom, holder))
+        for path in rule.text_paths:
+            for subject, holder, predicate, text in _texts(dataset, rule, path):
+                for concept, label, words in matcher.find(_mask(text, skip)):
+                    if (subject, rule.link, concept) in asserted:
+                        continue
+                    record = _match_iri(subject, rule.link, concept, holder, predicate, label)
+                    new += [
+                        (subject, rule.link, concept),
+                        (record, RDF.type, COP.LabelMatch),
+                        (record, COP.matchSubject, subject),
+                        (record, COP.derivedLink, rule.link),
+                        (record, COP.matchConcept, concept),
+                        (record, COP.matchProperty, predicate),
+                        (record, COP.matchedLabel, Literal(label)),
+                        (record, COP.matchedText, Literal(words)),
+                        (record, PROV.wasGeneratedBy, activity),
+                    ]
+                    if holder != subject:
+                        new.append((record, PROV.wasDerivedFrom, holder))
+    dataset.addN((s, p, o, derived) for s, p, o in set(new))

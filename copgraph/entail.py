@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
-from rdflib.namespace import FOAF, ORG, PROV
+from rdflib import Dataset, URIRef
 
 from copgraph.namespaces import GRAPH
 
-__all__ = ["entail", "transitive_closure"]
+__all__ = ["RULES", "entail", "transitive_closure"]
 
 
 def transitive_closure(pairs: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
@@ -54,37 +53,37 @@ def transitive_closure(pairs: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, U
     return closure
 
 
+#: Each rule is a query for the triples it entails (``?s ?p ?o``) that are not yet in the graph. They run on
+#: the store's own engine: at 10,000 people that is a few tenths of a second on Oxigraph, where walking the
+#: graph through rdflib's API took seven seconds. ``SECTIONS`` stands for the section graphs.
+RULES = {
+    "supertypes": """SELECT DISTINCT ?s ?p ?o WHERE {
+        ?s a ?kind . ?kind rdfs:subClassOf+ ?o . FILTER(isIRI(?o)) BIND(rdf:type AS ?p)
+        FILTER NOT EXISTS { ?s a ?o } }""",
+    "broader, transitively": """SELECT DISTINCT ?s ?p ?o WHERE {
+        ?s (skos:broader|^skos:narrower)+ ?o . BIND(skos:broaderTransitive AS ?p)
+        FILTER NOT EXISTS { ?s skos:broaderTransitive ?o } }""",
+    "narrower, transitively": """SELECT DISTINCT ?s ?p ?o WHERE {
+        ?o (skos:broader|^skos:narrower)+ ?s . BIND(skos:narrowerTransitive AS ?p)
+        FILTER NOT EXISTS { ?s skos:narrowerTransitive ?o } }""",
+    "labels": """SELECT DISTINCT ?s ?p ?o WHERE {
+        ?s foaf:name|skos:prefLabel ?o . BIND(rdfs:label AS ?p) FILTER NOT EXISTS { ?s rdfs:label ?o } }""",
+    "members of organisations": """SELECT DISTINCT ?s ?p ?o WHERE {
+        ?post org:member ?s ; org:organization ?o . BIND(org:memberOf AS ?p)
+        FILTER NOT EXISTS { ?s org:memberOf ?o } }""",
+    "provenance": """SELECT DISTINCT ?s ?p ?o WHERE {
+        VALUES ?o { SECTIONS } GRAPH ?o { ?s ?any ?value } FILTER(?s != ?o) BIND(prov:wasDerivedFrom AS ?p)
+        FILTER NOT EXISTS { ?s prov:wasDerivedFrom ?o } }""",
+}
+
+
 def entail(dataset: Dataset) -> None:
-    """Replace ``graph/entailed`` with what the rules above entail from the other graphs."""
+    """Replace ``graph/entailed`` with what :data:`RULES` entail from the other graphs."""
     from copgraph.build import section_graphs
+    from copgraph.sparql import insert
 
-    entailed = dataset.graph(GRAPH.entailed)
-    entailed.remove((None, None, None))
-    new = set()
-
-    subclass = {(a, b) for a, b in dataset.subject_objects(RDFS.subClassOf) if isinstance(b, URIRef)}
-    supers: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for a, b in transitive_closure(subclass):
-        supers[a].add(b)
-    for resource, kind in dataset.subject_objects(RDF.type):
-        new.update((resource, RDF.type, parent) for parent in supers.get(kind, ()))
-
-    broader = set(dataset.subject_objects(SKOS.broader)) | {(b, a) for a, b in dataset.subject_objects(SKOS.narrower)}
-    for narrow, broad in transitive_closure(broader):
-        new.add((narrow, SKOS.broaderTransitive, broad))
-        new.add((broad, SKOS.narrowerTransitive, narrow))
-
-    for prop in (FOAF.name, SKOS.prefLabel):
-        new.update((resource, RDFS.label, name) for resource, name in dataset.subject_objects(prop))
-
-    for post in set(dataset.subjects(ORG.member, None)):
-        for person in dataset.objects(post, ORG.member):
-            new.update((person, ORG.memberOf, organisation) for organisation in dataset.objects(post, ORG.organization))
-
-    for name in section_graphs(dataset):
-        graph = dataset.graph(name)
-        new.update((subject, PROV.wasDerivedFrom, name) for subject in set(graph.subjects()) if subject != name)
-
-    for triple in sorted(new):
-        if triple not in dataset:
-            entailed.add(triple)
+    dataset.graph(GRAPH.entailed).remove((None, None, None))
+    sections = " ".join(f"<{name}>" for name in section_graphs(dataset))
+    # No rule reads what another writes, so adding each rule's triples as it goes changes nothing.
+    for query in RULES.values():
+        insert(dataset, GRAPH.entailed, query.replace("SECTIONS", sections))
