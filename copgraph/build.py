@@ -38,6 +38,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from copgraph import resources
+from copgraph.cache import stamp
 from copgraph.derive import derive
 from copgraph.entail import entail
 from copgraph.errors import CopgraphError
@@ -182,6 +183,7 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish) -> int
     try:
         dataset = open_dataset(StoreSpec("oxigraph", str(staging)), writable=True)
         fill(dataset, data, include, say)
+        stamp(staging)
         if finish is not None:
             finish(dataset)
         quads = len(dataset.store._inner)

@@ -107,9 +107,11 @@ def stats(ctx: click.Context, fmt: str) -> None:
         copgraph stats
         copgraph stats --format json
     """
+    from copgraph.cache import cached
     from copgraph.stats import summarise
 
-    summary = summarise(_load(ctx))
+    graph = _load(ctx)
+    summary = cached(graph, "summary", lambda: summarise(graph))
     if fmt == "json":
         click.echo(json.dumps(summary.__dict__, indent=2, default=str))
         return
@@ -351,12 +353,21 @@ def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
     from copgraph.build import build as build_store
 
     def suggestions(graph) -> None:
+        from copgraph.analysis.projection import project
+        from copgraph.cache import cached
+        from copgraph.lookup import entities
+        from copgraph.stats import summarise
+
+        click.echo("... computing the network, the entity index and the counts, for a fast start", err=True)
+        cached(graph, "network", lambda: project(graph))
+        entities(graph)
         click.echo("... computing the analytics' suggestions (graph:inferred)", err=True)
         if not materialise(graph):
             click.echo(
                 f"... skipped: over {MOST_ENTITIES:,} people and communities, suggestions are computed when asked",
                 err=True,
             )
+        cached(graph, "summary", lambda: summarise(graph))
 
     started = time.perf_counter()
     quads = build_store(
@@ -465,11 +476,12 @@ def _emit(fmt: str, rows: list[dict], columns: list[str]) -> None:
 
 def _network(ctx: click.Context, name: str, kind: str | None = None):
     from copgraph.analysis.projection import project
+    from copgraph.cache import cached
     from copgraph.lookup import find
 
     graph = _load(ctx)
     entity = find(graph, name, kind=kind)
-    return project(graph), entity
+    return cached(graph, "network", lambda: project(graph)), entity
 
 
 @cli.command("related")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
 from rdflib.namespace import FOAF, ORG, PROV
 
+from copgraph.cache import cached
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import COP, GRAPH, PREFIXES, SDO
 from copgraph.sparql import compact
@@ -123,11 +124,11 @@ def entities(dataset: Dataset) -> list[Entity]:
 
 def _index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]:
     # Built once per dataset object and kept on it: a loaded graph does not change under the library.
-    cached = getattr(dataset, "_copgraph_lookup_index", None)
-    if cached is None:
-        cached = _build_index(dataset)
-        dataset._copgraph_lookup_index = cached
-    return cached
+    index = getattr(dataset, "_copgraph_lookup_index", None)
+    if index is None:
+        index = cached(dataset, "lookup-index", lambda: _build_index(dataset))
+        dataset._copgraph_lookup_index = index
+    return index
 
 
 def _build_index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]:

@@ -18,6 +18,7 @@ from copgraph.analysis.projection import project
 from copgraph.analysis.related import Relatedness, related
 from copgraph.analysis.suggest import Suggestion, suggest
 from copgraph.build import load
+from copgraph.cache import cached
 from copgraph.lookup import Entity, entities
 from copgraph.namespaces import BASE
 from copgraph.stats import Summary, summarise
@@ -44,10 +45,10 @@ class State:
         if isinstance(include, str):
             include = [path for path in include.split(os.pathsep) if path]
         graph = load(config.get("DATA"), store=spec, include=include)
-        network = project(graph)
+        network = cached(graph, "network", lambda: project(graph))
         if not spec.persistent:
             materialise(graph, network)  # a persistent store was given its suggestions when it was built
-        summary = summarise(graph)
+        summary = cached(graph, "summary", lambda: summarise(graph))
         workers = QueryWorkers(
             graph,
             processes=int(config["QUERY_WORKERS"]),

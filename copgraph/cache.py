@@ -1,0 +1,73 @@
+"""Results computed from a persistent store, kept beside it and keyed by the store's version.
+
+An on-disk store (``oxigraph:PATH``) never changes after ``copgraph build``, which stamps it with a new version.
+What the web app and the commands compute from it at start (the NetworkX network, the entity index, the
+counts) is therefore computed once per version and kept in ``PATH/cache/``; every later start reads it in a
+fraction of a second instead of querying the whole graph again. Other stores, which are built in memory or
+can change under us (a SPARQL server), are computed every time.
+
+The cache files are pickles that copgraph wrote itself into the store's own folder; nothing else is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from rdflib import Dataset
+
+__all__ = ["VERSION_FILE", "cached", "stamp", "version"]
+
+T = TypeVar("T")
+
+#: The file in an on-disk store's folder that holds its version.
+VERSION_FILE = "copgraph-version"
+
+
+def stamp(folder: Path) -> str:
+    """Give the store in ``folder`` a new version (at the end of a build)."""
+    value = os.urandom(8).hex()
+    (Path(folder) / VERSION_FILE).write_text(value + "\n", encoding="ascii")
+    return value
+
+
+def version(dataset: Dataset) -> str | None:
+    """The version of an on-disk store, or None for a store that has none (built in memory, or a server)."""
+    folder = getattr(dataset.store, "path", None)
+    if not folder:
+        return None
+    try:
+        return (Path(folder) / VERSION_FILE).read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def cached(dataset: Dataset, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned for this version of the store before."""
+    current = version(dataset)
+    if current is None:
+        return compute()
+    folder = Path(dataset.store.path) / "cache"
+    path = folder / f"{name}-{current}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # not computed yet for this version, or written by another copgraph: compute it again
+    value = compute()
+    with contextlib.suppress(OSError):  # a read-only store still works, only slower to start
+        folder.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    return value
