@@ -46,11 +46,7 @@ def _entity_page(path: str):
     entity = s.entity(BASE + path)
     facts = describe(s.graph, entity)
     node = str(entity.iri)
-    related = s.related.get(node, []) if node in s.network else []
-    if node in s.network and s.network.nodes[node]["kind"] != "community":
-        from copgraph.analysis.related import related as related_to
-
-        related = list(related_to(s.network, node, limit=10))
+    related = s.related_to(node) if node in s.network else []
     suggestions = s.suggestions(node) if node in s.network and entity.kind in {"person", "community"} else []
     return render_template(
         "entity.html",

@@ -36,6 +36,7 @@ class State:
     workers: QueryWorkers
     by_iri: dict[URIRef, Entity]
     _suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    _related: dict[str, list[Relatedness]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -70,6 +71,16 @@ class State:
             for node, kind in sorted(self.network.nodes(data="kind"))
             if kind == "community"
         }
+
+    def related_to(self, node: str) -> list[Relatedness]:
+        """The communities most related to one entity, computed when first asked for (:attr:`related`, which
+        the synergies page needs, computes them for every community: minutes at national size)."""
+        if node in self.__dict__.get("related", {}):
+            return self.related[node]
+        with self._lock:
+            if node not in self._related:
+                self._related[node] = list(related(self.network, node, limit=10))
+            return self._related[node]
 
     def suggestions(self, node: str, limit: int = 10) -> list[Suggestion]:
         with self._lock:
