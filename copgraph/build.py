@@ -258,7 +258,7 @@ def _read(path: Path) -> str:
 def _parse_into(graph: Graph, path: Path, format: str = "turtle") -> None:
     text = _read(path)
     try:
-        graph.parse(data=text, format=format, publicID=path.as_uri())
+        graph.parse(data=text, format=format, publicID=path.resolve().as_uri())
     except (BadSyntax, OSError, UnicodeDecodeError, ValueError) as error:
         raise CopgraphError(_describe(path, error)) from None
 
@@ -269,7 +269,7 @@ def _parse_trig(dataset: Dataset, path: Path, format: str = "trig", strict: bool
         staging.bind(prefix, namespace)
     text = _read(path)
     try:
-        staging.parse(data=text, format=format, publicID=path.as_uri())
+        staging.parse(data=text, format=format, publicID=path.resolve().as_uri())
     except (BadSyntax, OSError, UnicodeDecodeError, ValueError) as error:
         raise CopgraphError(_describe(path, error)) from None
     stray = len(staging.graph(DATASET_DEFAULT_GRAPH_ID))

@@ -380,6 +380,66 @@ def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
     click.echo(f"Built {ctx.obj['store']}: {quads:,} quads in {time.perf_counter() - started:.1f} s.", err=True)
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be added or changed, entity by entity; write nothing.")
+@click.option(
+    "--merge",
+    "merges",
+    multiple=True,
+    metavar="NAME=TARGET",
+    help="Decide a name that is close to a known one: TARGET is the entity it is (a name or an identifier, such as "
+    "organisation:health-innovation-network) or 'new' for a different one. Repeat for more names.",
+)
+@click.pass_context
+@reports_errors
+def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: tuple[str, ...]) -> None:
+    """Import a new cohort from spreadsheets (CSV or Excel) laid out like the templates in data/templates/.
+
+    Every problem is listed with its file, row and column, and nothing is written until there are none. Each
+    spreadsheet becomes data/import-<file>.trig, one named graph per row; importing it again replaces that file,
+    and importing the same spreadsheet twice changes nothing.
+
+    \b
+    Example:
+        copgraph --data ./data import participants.csv communities.csv --dry-run
+        copgraph --data ./data import participants.csv communities.csv
+        copgraph import participants.csv --merge "Helth Inovation Network=organisation:health-innovation-network"
+    """
+    from copgraph import resources
+    from copgraph.importer import apply_import, plan_import
+
+    decisions = {}
+    for merge in merges:
+        name, equals, target = merge.partition("=")
+        if not equals or not name.strip() or not target.strip():
+            raise UserError(
+                f"--merge '{merge}' is not NAME=TARGET; write, for example, "
+                '--merge "Helth Inovation Network=organisation:health-innovation-network" or --merge "Priya Sha=new".'
+            )
+        decisions[name.strip()] = target.strip()
+    data = ctx.obj["data"] or resources.data_dir()
+    plan = plan_import(files, data, decisions=decisions)
+    if not plan.ok:
+        click.echo(plan.describe(), err=True)
+        ctx.exit(2)
+    click.echo(plan.describe())
+    if dry_run:
+        click.echo("Dry run: nothing was written.", err=True)
+        return
+    written = apply_import(plan, data)
+    if not written:
+        click.echo("Nothing to import: the graph already holds all of it.", err=True)
+        return
+    click.echo(f"Wrote {', '.join(str(path) for path in written)}.", err=True)
+    if ctx.obj["store"].persistent:
+        store = ctx.obj["store"]
+        click.echo(
+            f"The {store} store holds the graph as it was built; include this with: copgraph --store {store} build",
+            err=True,
+        )
+
+
 @cli.command()
 @click.option("--people", type=click.IntRange(min=1), required=True, help="How many people the graph holds.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same graph.")

@@ -263,7 +263,16 @@ def _predicate_label(dataset: Dataset, predicate: object) -> str:
     return str(label) if label is not None else compact(predicate)
 
 
-_HIDDEN = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, PROV.wasDerivedFrom}
+_HIDDEN = {
+    RDF.type,
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.hiddenLabel,
+    FOAF.name,
+    FOAF.primaryTopic,  # an imported row's record of what it describes
+    PROV.wasDerivedFrom,
+}
 
 
 def describe(dataset: Dataset, entity: Entity) -> list[Fact]:

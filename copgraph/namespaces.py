@@ -36,6 +36,7 @@ class COP(DefinedNamespace):
     CommunityMeeting: URIRef
     CommunityOfPractice: URIRef
     CommunityStatus: URIRef
+    Hidden: URIRef
     Idea: URIRef
     ImpactStory: URIRef
     LabelMatch: URIRef
@@ -47,18 +48,23 @@ class COP(DefinedNamespace):
     PotentialConnection: URIRef
     Profession: URIRef
     Programme: URIRef
+    ProgrammeOnly: URIRef
+    Public: URIRef
     Region: URIRef
     RelatedCommunity: URIRef
     Report: URIRef
     ReportSection: URIRef
     Sector: URIRef
     Session: URIRef
+    Spreadsheet: URIRef
+    SpreadsheetRow: URIRef
     StoryPart: URIRef
     Suggestion: URIRef
     SuggestionKind: URIRef
     Testimony: URIRef
     Theme: URIRef
     ValueCycle: URIRef
+    Visibility: URIRef
     Webinar: URIRef
     WelcomeSession: URIRef
     algorithm: URIRef
@@ -73,6 +79,7 @@ class COP(DefinedNamespace):
     edition: URIRef
     endLine: URIRef
     facilitator: URIRef
+    fileName: URIRef
     format: URIRef
     idea: URIRef
     impactStory: URIRef
@@ -107,8 +114,10 @@ class COP(DefinedNamespace):
     reason: URIRef
     recommendation: URIRef
     report: URIRef
+    rowNumber: URIRef
     score: URIRef
     sector: URIRef
+    sheet: URIRef
     sourceFile: URIRef
     speaker: URIRef
     speakerOrganisation: URIRef
@@ -121,6 +130,7 @@ class COP(DefinedNamespace):
     theme: URIRef
     topTip: URIRef
     valueCycle: URIRef
+    visibility: URIRef
     webinarCount: URIRef
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
+from rdflib.namespace import FOAF
 
 from copgraph.errors import CopgraphError
 from copgraph.export import FORMATS, MEDIA_TYPES, serialise
 from copgraph.lookup import describe, find, fold
-from copgraph.namespaces import BASE
+from copgraph.namespaces import BASE, SDO
 from webapp.state import page_url, state
+
+#: Predicates that hold a way to contact a person.
+CONTACT_DETAILS = {FOAF.mbox, SDO.telephone}
 
 bp = Blueprint("pages", __name__)
 
@@ -44,7 +48,8 @@ def search():
 def _entity_page(path: str):
     s = state()
     entity = s.entity(BASE + path)
-    facts = describe(s.graph, entity)
+    # Contact details (from an import's Email and Phone columns) are never shown on a page.
+    facts = [fact for fact in describe(s.graph, entity) if fact.predicate not in CONTACT_DETAILS]
     node = str(entity.iri)
     related = s.related_to(node) if node in s.network else []
     suggestions = s.suggestions(node) if node in s.network and entity.kind in {"person", "community"} else []
