@@ -30,14 +30,8 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-
-def timed(function, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # when run as a script from elsewhere
+from load import timed  # noqa: E402 (the other benchmarks' timer)
 
 
 def stats(times: list[float]) -> dict:
