@@ -42,7 +42,7 @@ from copgraph.cache import stamp
 from copgraph.derive import derive
 from copgraph.entail import entail
 from copgraph.errors import CopgraphError
-from copgraph.namespaces import BASE, GRAPH, PREFIXES
+from copgraph.namespaces import BASE, GRAPH, bind_prefixes
 from copgraph.store import StoreSpec, engine, new_dataset, open_dataset
 
 __all__ = ["INCLUDE_FORMATS", "build", "fill", "load", "new_dataset", "section_graphs"]
@@ -264,9 +264,7 @@ def _parse_into(graph: Graph, path: Path, format: str = "turtle") -> None:
 
 
 def _parse_trig(dataset: Dataset, path: Path, format: str = "trig", strict: bool = True) -> None:
-    staging = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        staging.bind(prefix, namespace)
+    staging = bind_prefixes(Dataset(default_union=True))
     text = _read(path)
     try:
         staging.parse(data=text, format=format, publicID=path.resolve().as_uri())

@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from copgraph.errors import CopgraphError
-from copgraph.namespaces import PREFIXES
+from copgraph.namespaces import PREFIXES, bind_prefixes
 from copgraph.store import engine
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "serialise", "write_atomically"]
@@ -48,9 +48,7 @@ MEDIA_TYPES: dict[str, str] = {
 
 
 def _union(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
+    graph = bind_prefixes(Graph())
     for triple in dataset.triples((None, None, None)):
         graph.add(triple)
     return graph
@@ -61,9 +59,7 @@ def _local(dataset: Dataset) -> Dataset:
     is read once, in one request per graph pattern, rather than once per subject."""
     if engine(dataset) == "rdflib":
         return dataset
-    local = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        local.bind(prefix, namespace, override=True, replace=True)
+    local = bind_prefixes(Dataset(default_union=True))
     local.addN((s, p, o, local.graph(g)) for s, p, o, g in dataset.quads((None, None, None, None)) if g is not None)
     return local
 

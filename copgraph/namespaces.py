@@ -17,6 +17,7 @@ __all__ = [
     "PREFIXES",
     "SCHEMES",
     "SDO",
+    "bind_prefixes",
 ]
 
 BASE = "https://w3id.org/copgraph/"
@@ -212,3 +213,10 @@ PREFIXES: dict[str, str] = {
     "r2023": str(ID.source) + "report-2023-24/",
     "graph": BASE + "graph/",
 }
+
+
+def bind_prefixes(graph):
+    """Bind copgraph's prefixes on an rdflib graph or dataset (so it serialises with them); return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

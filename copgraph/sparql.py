@@ -43,7 +43,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query, SPARQLError
 
 from copgraph.errors import CopgraphError
-from copgraph.namespaces import PREFIXES
+from copgraph.namespaces import PREFIXES, bind_prefixes
 from copgraph.store import engine, from_ox
 
 __all__ = [
@@ -412,8 +412,7 @@ def _run_oxigraph(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
             variables = [v.value for v in result.variables]
             rows = (tuple(from_ox(value) for value in solution) for solution in result)
             return _select(variables, rows, max_rows)
-        kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", text, re.IGNORECASE) else "CONSTRUCT"
-        return Answer(kind, graph=_graph(tuple(from_ox(term) for term in triple) for triple in result))
+        return Answer(_graph_form(text), graph=_graph(tuple(from_ox(term) for term in triple) for triple in result))
     except SyntaxError as error:
         raise CopgraphError(_syntax_error(text) or _oxigraph_syntax(str(error))) from None
     except (OSError, ValueError, RuntimeError) as error:
@@ -452,8 +451,7 @@ def _run_server(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
             return _select([str(v) for v in result.vars], iter(result), max_rows)
         if result.type == "ASK":
             return Answer("ASK", boolean=bool(result.askAnswer))
-        kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", text, re.IGNORECASE) else "CONSTRUCT"
-        return Answer(kind, graph=_graph(result))
+        return Answer(_graph_form(text), graph=_graph(result))
     except ServerError as error:
         if error.status == 400:
             raise CopgraphError(
@@ -466,6 +464,12 @@ def _run_server(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
         raise CopgraphError(f"The SPARQL server's answer could not be read: {error}.") from None
 
 
+def _graph_form(text: str) -> str:
+    """Which query form answered with a graph: engines say only that it is a graph."""
+    words, _, _ = _words(text)
+    return "DESCRIBE" if "DESCRIBE" in (w.upper() for w in words) else "CONSTRUCT"
+
+
 def _select(variables: list[str], rows, max_rows: int | None) -> Answer:
     kept = []
     for row in rows:
@@ -476,9 +480,7 @@ def _select(variables: list[str], rows, max_rows: int | None) -> Answer:
 
 
 def _graph(triples) -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = bind_prefixes(Graph())
     for triple in triples:
         graph.add(triple)
     return graph

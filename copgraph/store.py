@@ -42,10 +42,9 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from copgraph.errors import CopgraphError
-from copgraph.namespaces import PREFIXES
+from copgraph.namespaces import bind_prefixes
 
 __all__ = [
-    "KINDS",
     "StoreSpec",
     "engine",
     "from_ox",
@@ -54,18 +53,11 @@ __all__ = [
     "reopen_in_worker",
 ]
 
-#: The kinds of store, as users name them, with what each is.
-KINDS = {
-    "memory": "Oxigraph in memory, built at start-up (the default)",
-    "rdflib": "rdflib's own in-memory store, built at start-up (slower; for comparison)",
-    "oxigraph": "an Oxigraph database on disk: oxigraph:PATH",
-    "sparql": "a SPARQL 1.1 server: sparql:URL",
-}
-
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """Which store: its kind (one of :data:`KINDS`) and, for the on-disk and server kinds, where it is."""
+    """Which store: its kind (``memory``, ``rdflib``, ``oxigraph`` or ``sparql``) and, for the on-disk and
+    server kinds, where it is."""
 
     kind: str
     location: str | None = None
@@ -164,15 +156,15 @@ class _Oxigraph(OxigraphStore):
 
 
 def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    kind = type(term)
-    if kind is URIRef:
+    """An rdflib term (or a subclass of one, such as rdflib's Genid) as an Oxigraph term."""
+    if isinstance(term, URIRef):
         return ox.NamedNode(term)
-    if kind is Literal:
+    if isinstance(term, Literal):
         datatype = ox.NamedNode(term.datatype) if term.datatype else None
         return ox.Literal(str(term), language=term.language, datatype=datatype)
-    if kind is BNode:
+    if isinstance(term, BNode):
         return ox.BlankNode(term)
-    return _ox(URIRef(term) if isinstance(term, URIRef) else BNode(term) if isinstance(term, BNode) else term)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _ox_graph(graph) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
@@ -181,45 +173,22 @@ def _ox_graph(graph) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
 
 
 def _pattern(triple_pattern, context) -> tuple | None:
-    def term(node):
-        if node is None:
-            return None
-        if isinstance(node, URIRef):
-            return ox.NamedNode(node)
-        if isinstance(node, BNode):
-            return ox.BlankNode(node)
-        if isinstance(node, Literal):
-            datatype = ox.NamedNode(node.datatype) if node.datatype else None
-            return ox.Literal(str(node), language=node.language, datatype=datatype)
-        raise TypeError(node)
-
     graph = getattr(context, "identifier", context)
     if isinstance(triple_pattern[0], Literal) or isinstance(triple_pattern[1], (Literal, BNode)):
         return None  # a pattern no quad can match: a literal subject, a literal or blank predicate
     try:
-        s, p, o = (term(t) for t in triple_pattern)
-        if graph is None or graph == "__UNION__":
-            g = None
-        elif graph == DATASET_DEFAULT_GRAPH_ID:
-            g = ox.DefaultGraph()
-        else:
-            g = term(graph)
+        s, p, o = (None if t is None else _ox(t) for t in triple_pattern)
+        g = None if graph is None or graph == "__UNION__" else _ox_graph(graph)
     except (TypeError, ValueError):
         return None  # a pattern no Oxigraph quad can match (a literal subject, say)
     return s, p, o, g
 
 
-def _bind(dataset: Dataset) -> Dataset:
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True, replace=True)
-    return dataset
-
-
 def new_dataset(spec: StoreSpec | None = None) -> Dataset:
     """An empty in-memory Dataset of the spec's engine (Oxigraph unless ``rdflib``), prefixes bound."""
     if spec is not None and spec.kind == "rdflib":
-        return _bind(Dataset(default_union=True))
-    return _bind(Dataset(store=_Oxigraph(ox.Store()), default_union=True))
+        return bind_prefixes(Dataset(default_union=True))
+    return bind_prefixes(Dataset(store=_Oxigraph(ox.Store()), default_union=True))
 
 
 def open_dataset(spec: StoreSpec, *, writable: bool = False) -> Dataset:
@@ -228,11 +197,13 @@ def open_dataset(spec: StoreSpec, *, writable: bool = False) -> Dataset:
     An on-disk store opens read-only unless ``writable``: then any number of processes can read it at once.
     """
     if spec.kind == "oxigraph":
-        return _bind(Dataset(store=_Oxigraph(_open_disk(spec.location, writable), spec.location), default_union=True))
+        return bind_prefixes(
+            Dataset(store=_Oxigraph(_open_disk(spec.location, writable), spec.location), default_union=True)
+        )
     if spec.kind == "sparql":
         from copgraph.server import ServerStore
 
-        return _bind(Dataset(store=ServerStore(spec.location), default_union=True))
+        return bind_prefixes(Dataset(store=ServerStore(spec.location), default_union=True))
     raise CopgraphError(f"The {spec} store is built at start-up, not opened.")
 
 
@@ -267,5 +238,5 @@ def reopen_in_worker(dataset: Dataset) -> Dataset:
     database handle is not safe to share across ``fork``; an in-memory store is the worker's own copy."""
     store = dataset.store
     if isinstance(store, _Oxigraph) and store.path:
-        return _bind(Dataset(store=_Oxigraph(ox.Store.read_only(store.path), store.path), default_union=True))
+        return bind_prefixes(Dataset(store=_Oxigraph(ox.Store.read_only(store.path), store.path), default_union=True))
     return dataset

@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from rdflib import Dataset, Graph
 
 from copgraph.errors import CopgraphError
-from copgraph.namespaces import PREFIXES
+from copgraph.namespaces import bind_prefixes
 from copgraph.sparql import Answer, check, run
 from copgraph.store import reopen_in_worker
 
@@ -148,10 +148,7 @@ class QueryWorkers:
         if status == "error":
             raise CopgraphError(payload)
         if isinstance(payload.graph, str):
-            graph = Graph()
-            for prefix, namespace in PREFIXES.items():
-                graph.bind(prefix, namespace)
-            payload.graph = graph.parse(data=payload.graph, format="nt")
+            payload.graph = bind_prefixes(Graph()).parse(data=payload.graph, format="nt")
         return payload
 
     def close(self) -> None:
