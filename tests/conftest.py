@@ -9,11 +9,13 @@ runs are skipped, saying why, unless COPGRAPH_REQUIRE_SERVER is set (as ``.ci/ru
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -78,6 +80,35 @@ class OxigraphServer:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def live_server(app, threads: int = 4):
+    """Serve a web app with waitress (the production server) on a free localhost port; yield its base URL.
+
+    Stopping it closes the listening socket and every open connection from the server's own thread, between
+    two polls: closing them from here while that thread is inside select() makes it fail with "bad file
+    descriptor", and a connection left open warns later, in whichever test happens to collect it.
+    """
+    from waitress.server import create_server
+
+    port = free_port()
+    web = create_server(app, host="127.0.0.1", port=port, threads=threads)
+    stopping = threading.Event()
+
+    def run() -> None:
+        while not stopping.is_set():
+            web.asyncore.loop(timeout=0.1, map=web._map, count=1)
+        web.asyncore.close_all(web._map)  # the listening socket and every open connection
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stopping.set()
+        thread.join(timeout=10)
+        web.task_dispatcher.shutdown()
 
 
 @pytest.fixture(scope="session")

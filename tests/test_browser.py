@@ -7,11 +7,10 @@ Skips with a reason where Chromium or Playwright is missing, unless COPGRAPH_REQ
 
 import os
 import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import live_server
 
 from webapp import create_app
 
@@ -28,17 +27,12 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 @pytest.fixture(scope="module")
 def server(hostile_data):
-    from waitress.server import create_server
-
     app = create_app({"QUERY_WORKERS": 1, "TESTING": True})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    web = create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=web.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    web.close()
-    app.extensions["copgraph"].workers.close()
+    try:
+        with live_server(app, threads=4) as url:
+            yield url
+    finally:
+        app.extensions["copgraph"].workers.close()
 
 
 @pytest.fixture(scope="module")
@@ -126,26 +120,19 @@ def test_the_sparql_page_runs_an_example_and_shows_the_table(page, server):
 
 
 def test_a_hostile_name_shows_as_text(browser, hostile_data):
-    from waitress.server import create_server
-
     app = create_app({"DATA": str(hostile_data), "QUERY_WORKERS": 1, "TESTING": True})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    web = create_server(app, host="127.0.0.1", port=port, threads=2)
-    threading.Thread(target=web.run, daemon=True).start()
     try:
-        context = browser.new_context()
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(f"http://127.0.0.1:{port}/id/person/mallory")
-        assert page.locator("h1").inner_text() == "<script>alert('name')</script>Mallory"
-        page.goto(f"http://127.0.0.1:{port}/explore")
-        page.wait_for_selector("#graph[data-ready='true']", timeout=60_000)
-        shot(page, "hostile")
-        assert dialogs == []
-        context.close()
+        with live_server(app, threads=2) as url:
+            context = browser.new_context()
+            page = context.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(f"{url}/id/person/mallory")
+            assert page.locator("h1").inner_text() == "<script>alert('name')</script>Mallory"
+            page.goto(f"{url}/explore")
+            page.wait_for_selector("#graph[data-ready='true']", timeout=60_000)
+            shot(page, "hostile")
+            assert dialogs == []
+            context.close()
     finally:
-        web.close()
         app.extensions["copgraph"].workers.close()

@@ -1,7 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint, over HTTP from a live server, with real clients."""
 
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -9,11 +8,10 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import STORES, OxigraphServer
+from conftest import STORES, OxigraphServer, live_server
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
-from waitress.server import create_server
 
 from copgraph.build import build
 from webapp import create_app
@@ -38,15 +36,11 @@ def endpoint(request, store_names):
     config = {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 100, "TESTING": True}
     store = request.getfixturevalue("timed_server") if request.param == "sparql" else store_names(request.param)
     app = create_app({**config, "STORE": store})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}/sparql"
-    server.close()
-    app.extensions["copgraph"].workers.close()
+    try:
+        with live_server(app, threads=8) as url:
+            yield f"{url}/sparql"
+    finally:
+        app.extensions["copgraph"].workers.close()
 
 
 def fetch(url, data=None, headers=None):
