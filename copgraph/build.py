@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -43,9 +44,20 @@ from copgraph.derive import derive
 from copgraph.entail import entail
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import BASE, GRAPH, bind_prefixes
+from copgraph.privacy import out_of_sight, restrict
 from copgraph.store import StoreSpec, engine, new_dataset, open_dataset
 
-__all__ = ["INCLUDE_FORMATS", "build", "fill", "load", "new_dataset", "section_graphs"]
+__all__ = [
+    "BUILT_FROM",
+    "INCLUDE_FORMATS",
+    "build",
+    "built_from",
+    "data_files",
+    "fill",
+    "load",
+    "new_dataset",
+    "section_graphs",
+]
 
 #: Files that can be included beside the project's data: suffix -> (rdflib format, pyoxigraph format name).
 INCLUDE_FORMATS = {
@@ -63,8 +75,9 @@ def load(
     *,
     store: StoreSpec | str | None = None,
     include: Sequence[Path | str] = (),
+    audience: str = "curators",
 ) -> Dataset:
-    """Load the whole knowledge graph.
+    """Load the whole knowledge graph, or the view of it that an audience may see.
 
     Parameters
     ----------
@@ -77,12 +90,17 @@ def load(
     include : paths, optional
         More RDF files to load beside the data (TriG, N-Quads, Turtle, N-Triples), such as a graph made by
         ``copgraph generate``. Only for the in-memory stores; a persistent store holds what it was built with.
+    audience : str, optional
+        Who will see it (:data:`copgraph.privacy.AUDIENCES`): ``curators`` (default) see everyone; for
+        ``programme`` and ``public`` the people they may not see are taken out before anything else is computed.
+        A persistent store cannot be changed when opened, so it must have been built for the audience (or hold
+        nobody it may not see).
 
     Raises
     ------
     CopgraphError
         When a file is missing, unreadable or not valid RDF (the message names the file and line), or a
-        persistent store has not been built.
+        persistent store has not been built, or was built for a wider audience than ``audience``.
     """
     spec = store if isinstance(store, StoreSpec) else StoreSpec.parse(store)
     if spec.persistent:
@@ -91,9 +109,17 @@ def load(
                 f"The {spec} store holds what it was built with; to add files, build it again: "
                 f"copgraph --store {spec} build FILE ..."
             )
-        return open_dataset(spec)
+        dataset = open_dataset(spec)
+        hidden = out_of_sight(dataset, audience)
+        if hidden:
+            raise CopgraphError(
+                f"The {spec} store holds {len(hidden)} {'person' if len(hidden) == 1 else 'people'} that the "
+                f"{audience} audience may not see; build a store for that audience "
+                f"(copgraph --audience {audience} --store {spec} build), or choose a wider audience."
+            )
+        return dataset
     dataset = new_dataset(spec)
-    fill(dataset, data, include)
+    fill(dataset, data, include, audience=audience)
     return dataset
 
 
@@ -102,10 +128,36 @@ def fill(
     data: Path | str | None = None,
     include: Sequence[Path | str] = (),
     progress: Progress | None = None,
+    audience: str = "curators",
 ) -> Dataset:
-    """Parse the ontology, vocabularies, report data and included files into an empty dataset, then derive and
-    entail. ``progress`` is told each step as it starts."""
+    """Parse the ontology, vocabularies, report data and included files into an empty dataset, take out the
+    people ``audience`` may not see (:mod:`copgraph.privacy`), then derive and entail. ``progress`` is told each
+    step as it starts."""
     say = progress or (lambda step: None)
+    reports, vocabularies = data_files(data)
+    files = [_included(path) for path in include]
+    say("reading the ontology, vocabularies and reports")
+    _parse_into(dataset.graph(GRAPH.ontology), resources.ontology_dir() / "copgraph.ttl")
+    for path in vocabularies:
+        _parse_into(dataset.graph(GRAPH.vocabularies), path)
+    for path in reports:
+        _parse_trig(dataset, path)
+    for path in files:
+        say(f"reading {path.name}")
+        _include(dataset, path)
+    if audience != "curators":
+        say(f"taking out the people the {audience} audience may not see")
+    restrict(dataset, audience, derived=False)
+    say("deriving themes, methods and professions from the text")
+    derive(dataset)
+    say("entailing supertypes, broader themes, labels and provenance")
+    entail(dataset)
+    return dataset
+
+
+def data_files(data: Path | str | None = None) -> tuple[list[Path], list[Path]]:
+    """The report files (``*.trig``, imports included) and the vocabularies (``vocabularies/*.ttl``) of a data
+    folder (default: the data shipped with copgraph): what :func:`fill` reads besides the ontology."""
     data_dir = Path(data) if data is not None else resources.data_dir()
     if not data_dir.is_dir():
         raise CopgraphError(
@@ -119,21 +171,7 @@ def fill(
         raise CopgraphError(
             f"No vocabularies (vocabularies/*.ttl) in {data_dir}; the themes, methods and places are needed."
         )
-    files = [_included(path) for path in include]
-    say("reading the ontology, vocabularies and reports")
-    _parse_into(dataset.graph(GRAPH.ontology), resources.ontology_dir() / "copgraph.ttl")
-    for path in vocabularies:
-        _parse_into(dataset.graph(GRAPH.vocabularies), path)
-    for path in reports:
-        _parse_trig(dataset, path)
-    for path in files:
-        say(f"reading {path.name}")
-        _include(dataset, path)
-    say("deriving themes, methods and professions from the text")
-    derive(dataset)
-    say("entailing supertypes, broader themes, labels and provenance")
-    entail(dataset)
-    return dataset
+    return reports, vocabularies
 
 
 def build(
@@ -142,8 +180,12 @@ def build(
     include: Sequence[Path | str] = (),
     progress: Progress | None = None,
     finish: Callable[[Dataset], object] | None = None,
+    audience: str = "curators",
 ) -> int:
     """Fill a persistent store with the whole graph, replacing what it held; return the number of quads.
+
+    ``audience`` (:data:`copgraph.privacy.AUDIENCES`) builds the view that audience may see, with the people it
+    may not see taken out, for a store that will be served to them.
 
     ``finish`` is work to do on the filled graph before it is stored: the command line adds the analytics'
     suggestions (``graph/inferred``) there, which the library's lower layers know nothing of.
@@ -156,11 +198,11 @@ def build(
     spec = store if isinstance(store, StoreSpec) else StoreSpec.parse(store)
     say = progress or (lambda step: None)
     if spec.kind == "oxigraph":
-        return _build_on_disk(spec, data, include, say, finish)
+        return _build_on_disk(spec, data, include, say, finish, audience)
     if spec.kind == "sparql":
         from copgraph.server import push
 
-        dataset = fill(new_dataset(), data, include, say)
+        dataset = fill(new_dataset(), data, include, say, audience)
         if finish is not None:
             finish(dataset)
         say(f"sending {len(dataset):,} triples to {spec.location}")
@@ -171,7 +213,7 @@ def build(
     )
 
 
-def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish) -> int:
+def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish, audience: str) -> int:
     target = Path(spec.location)
     if target.exists() and not (target / "CURRENT").is_file() and any(target.iterdir()):
         raise CopgraphError(
@@ -182,7 +224,8 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish) -> int
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         dataset = open_dataset(StoreSpec("oxigraph", str(staging)), writable=True)
-        fill(dataset, data, include, say)
+        fill(dataset, data, include, say, audience)
+        _record(staging, data, include, audience)
         stamp(staging)
         if finish is not None:
             finish(dataset)
@@ -199,6 +242,30 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish) -> int
         return quads
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+#: The file in an on-disk store's folder that says what it was built from (:func:`built_from`).
+BUILT_FROM = "copgraph-built-from.json"
+
+
+def _record(folder: Path, data, include, audience: str) -> None:
+    record = {
+        "data": str(Path(data).resolve()) if data is not None else None,
+        "include": [str(Path(path).resolve()) for path in include],
+        "audience": audience,
+    }
+    (folder / BUILT_FROM).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def built_from(spec: StoreSpec) -> dict | None:
+    """What an on-disk store was built from: ``{"data": folder or None (the shipped data), "include": [paths],
+    "audience": ...}``, or None for a store built before copgraph kept this, or not on disk."""
+    if spec.kind != "oxigraph":
+        return None
+    try:
+        return json.loads((Path(spec.location) / BUILT_FROM).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def section_graphs(dataset: Dataset) -> list[URIRef]:

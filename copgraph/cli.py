@@ -26,11 +26,16 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
-def _load(ctx: click.Context):
+def _load(ctx: click.Context, audience: str | None = None):
     from copgraph.build import load
 
     try:
-        return load(ctx.obj["data"], store=ctx.obj["store"], include=ctx.obj["include"])
+        return load(
+            ctx.obj["data"],
+            store=ctx.obj["store"],
+            include=ctx.obj["include"],
+            audience=audience or ctx.obj["audience"] or "curators",
+        )
     except CopgraphError as error:
         raise UserError(str(error)) from None
 
@@ -71,9 +76,17 @@ def reports_errors(command):
     help="Also load this RDF file (.trig, .nq, .ttl, .nt), e.g. one made by 'generate'; repeat for more "
     f"(env: COPGRAPH_INCLUDE, paths separated by '{os.pathsep}').",
 )
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "programme", "curators"]),
+    envvar="COPGRAPH_AUDIENCE",
+    help="Who will see the result: the public (public people only), the programme team (public and programme "
+    "people) or curators (everyone, hidden people too). Commands show curators everything; 'serve' shows the "
+    "public unless told otherwise (env: COPGRAPH_AUDIENCE).",
+)
 @click.version_option(__version__, prog_name="copgraph")
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None, store: str, include: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, data: Path | None, store: str, include: tuple[Path, ...], audience: str | None) -> None:
     """copgraph: a knowledge graph of communities of practice, people and ideas in UK health and care.
 
     \b
@@ -83,6 +96,7 @@ def cli(ctx: click.Context, data: Path | None, store: str, include: tuple[Path, 
         copgraph query "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }"
         copgraph --store oxigraph:./copgraph.db build
         copgraph --store oxigraph:./copgraph.db serve
+        copgraph --audience programme serve
     """
     from copgraph.store import StoreSpec
 
@@ -90,7 +104,7 @@ def cli(ctx: click.Context, data: Path | None, store: str, include: tuple[Path, 
         spec = StoreSpec.parse(store)
     except CopgraphError as error:
         raise UserError(str(error)) from None
-    ctx.obj = {"data": data, "store": spec, "include": include}
+    ctx.obj = {"data": data, "store": spec, "include": include, "audience": audience}
 
 
 @cli.command()
@@ -234,34 +248,62 @@ def examples(ctx: click.Context) -> None:
         click.echo(f"{example.name}\n    {example.title}")
 
 
+#: What 'export' writes: the graph as RDF (copgraph.export.FORMATS), or its network
+#: (copgraph.network_export.NETWORK_FORMATS). Named here so that the command line starts without loading them.
+EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "gexf", "graphml", "csv"]
+
+
 @cli.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="trig",
     show_default=True,
-    help="trig, nq and jsonld keep the named graphs (each fact's source); ttl and nt write their union.",
+    help="RDF: trig, nq and jsonld keep the named graphs (each fact's source); ttl and nt write their union. "
+    "The network, for Gephi and NetworkX: gexf, graphml, or csv (two tables, nodes and edges; needs -o).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
+    type=click.Path(path_type=Path),
+    help="Write to this file (default: standard output). For csv, NAME writes NAME-nodes.csv and NAME-edges.csv; "
+    "a folder gets copgraph-nodes.csv and copgraph-edges.csv.",
+)
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Only what the public may see: people who are programme-only or hidden, and all about them, left out "
+    "(the same as --audience public).",
 )
 @click.pass_context
 @reports_errors
-def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
-    """Write the whole graph, ontology and vocabularies included.
+def export(ctx: click.Context, fmt: str, output: Path | None, public: bool) -> None:
+    """Write the whole graph as RDF, ontology and vocabularies included, or its network for Gephi and NetworkX.
 
     \b
     Example:
         copgraph export --format ttl -o copgraph.ttl
         copgraph export --format jsonld > copgraph.jsonld
+        copgraph export --public --format trig -o public.trig
+        copgraph export --format gexf -o copgraph.gexf
+        copgraph export --format csv -o network
     """
+    from copgraph.analysis.projection import project
     from copgraph.export import serialise, write_atomically
+    from copgraph.network_export import NETWORK_FORMATS, network_text, write_tables
 
-    text = serialise(_load(ctx), fmt)
+    if fmt == "csv" and output is None:
+        raise UserError(
+            "The csv export is two tables, nodes and edges, so it needs -o NAME: it writes "
+            "NAME-nodes.csv and NAME-edges.csv."
+        )
+    dataset = _load(ctx, "public" if public else None)
+    if fmt == "csv":
+        nodes, edges = write_tables(project(dataset), output)
+        click.echo(f"Wrote {nodes} and {edges} (csv).", err=True)
+        return
+    text = network_text(project(dataset), fmt) if fmt in NETWORK_FORMATS else serialise(dataset, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -346,7 +388,13 @@ def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
         copgraph --store oxigraph:./copgraph.db build
         copgraph generate --people 10000 -o q.nq && copgraph --store oxigraph:./q.db build q.nq
         copgraph --store sparql:http://localhost:7878/query build
+        copgraph --audience public --store oxigraph:./public.db build
     """
+    _build_store(ctx.obj["store"], ctx.obj["data"], (*ctx.obj["include"], *files), ctx.obj["audience"] or "curators")
+
+
+def _build_store(store, data, include, audience: str) -> None:
+    """Build a persistent store, saying each step, with the network, counts and suggestions computed for it."""
     import time
 
     from copgraph.analysis.materialise import MOST_ENTITIES, materialise
@@ -371,13 +419,77 @@ def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
     started = time.perf_counter()
     quads = build_store(
-        ctx.obj["store"],
-        ctx.obj["data"],
-        (*ctx.obj["include"], *files),
+        store,
+        data,
+        include,
         progress=lambda step: click.echo(f"... {step}", err=True),
         finish=suggestions,
+        audience=audience,
     )
-    click.echo(f"Built {ctx.obj['store']}: {quads:,} quads in {time.perf_counter() - started:.1f} s.", err=True)
+    click.echo(f"Built {store}: {quads:,} quads in {time.perf_counter() - started:.1f} s.", err=True)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--reference",
+    help="The erasure request's reference (e.g. DPO-2026-014), kept in the audit log. Never a name.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be removed, file by file; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before forgetting.")
+@click.pass_context
+@reports_errors
+def forget(ctx: click.Context, name: str, reference: str | None, dry_run: bool, yes: bool) -> None:
+    """Forget a person: remove them, and everything about them, from every file and store (right to erasure).
+
+    Every triple with the person (or their posts) in it, and every text that spells out their full name, goes
+    from the report and import files in the data folder and from the --include files; the --store is built
+    again. An audit entry that holds no personal data goes into the data folder's audit.jsonl.
+
+    \b
+    Example:
+        copgraph forget "Priya Raman" --dry-run
+        copgraph forget "Priya Raman" --reference DPO-2026-014
+        copgraph --store oxigraph:./copgraph.db forget person:priya-raman --yes
+    """
+    from copgraph.build import built_from
+    from copgraph.forget import apply_forget, plan_forget
+    from copgraph.sparql import compact
+
+    spec = ctx.obj["store"]
+    record = built_from(spec) or {}
+    data = ctx.obj["data"] or (Path(record["data"]) if record.get("data") else None)
+    include = list(dict.fromkeys([*map(Path, ctx.obj["include"]), *map(Path, record.get("include", []))]))
+    erasure = plan_forget(name, data, include)
+    who = f"{erasure.person.label} ({erasure.person.curie})"
+    if not erasure.changes:
+        raise UserError(f"{who} is in no file that copgraph can change; nothing to forget.")
+    click.echo(f"Forgetting {who}:")
+    for change in erasure.changes:
+        layout = "" if change.kept_layout else " (the file's layout is written again)"
+        click.echo(f"  {change.path}: {change.triples} triples{layout}")
+    if erasure.texts:
+        click.echo("These texts name them, and go too; write them again without the name if they are still needed:")
+        for subject, predicate in erasure.texts:
+            click.echo(f"  {compact(subject)} {compact(predicate)}")
+    if dry_run:
+        click.echo(f"Dry run: nothing changed. Without --dry-run, {erasure.triples} triples would go.")
+        return
+    if not yes:
+        click.confirm(f"Forget {erasure.person.label}? This cannot be undone", abort=True)
+    audit = apply_forget(erasure, reference)
+    click.echo(f"Forgot them: {erasure.triples} triples in {len(erasure.changes)} files. Audit entry in {audit}.")
+    if spec.persistent:
+        click.echo(f"Building {spec} again without them:", err=True)
+        _build_store(spec, data, include, record.get("audience") or ctx.obj["audience"] or "curators")
+    else:
+        click.echo("A copgraph serve that is running still shows them until it is started again.")
+    for row in erasure.spreadsheets:
+        click.echo(
+            f"They were imported from {row}: that spreadsheet still holds them. Delete the row, or importing "
+            "it again brings them back."
+        )
+    click.echo("Copies made before (exports, other stores, backups) still hold them: delete those too.")
 
 
 @cli.command("import")
@@ -485,7 +597,8 @@ def generate(people: int, seed: int, output: Path) -> None:
 def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """Serve the web app (waitress, a production WSGI server).
 
-    Settings come from COPGRAPH_* environment variables: COPGRAPH_QUERY_TIMEOUT (seconds, default 10),
+    It shows the public view (public people only) unless --audience programme says it serves the programme
+    team. Settings come from COPGRAPH_* environment variables: COPGRAPH_QUERY_TIMEOUT (seconds, default 10),
     COPGRAPH_MAX_ROWS (10000), COPGRAPH_QUERY_WORKERS (2), COPGRAPH_QUERY_MEMORY_MB (2048),
     COPGRAPH_MAX_GRAPH_NODES (1500), COPGRAPH_SECRET_KEY.
 
@@ -503,6 +616,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         os.environ["COPGRAPH_DATA"] = str(ctx.obj["data"])
     os.environ["COPGRAPH_STORE"] = str(ctx.obj["store"])
     os.environ["COPGRAPH_INCLUDE"] = os.pathsep.join(str(path) for path in ctx.obj["include"])
+    os.environ["COPGRAPH_AUDIENCE"] = ctx.obj["audience"] or "public"
     app = create_app()
     click.echo(f"copgraph is serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="copgraph")

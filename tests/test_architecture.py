@@ -13,6 +13,9 @@ LIBRARY = [
     "copgraph.sparql",
     "copgraph.stats",
     "copgraph.export",
+    "copgraph.network_export",
+    "copgraph.privacy",
+    "copgraph.forget",
     "copgraph.validate",
     "copgraph.examples",
 ]

@@ -20,6 +20,7 @@ from flask import Flask
 DEFAULTS = {
     "DATA": None,  # a data folder to use instead of the shipped data
     "STORE": "memory",  # where the graph lives: memory, rdflib, oxigraph:PATH or sparql:URL
+    "AUDIENCE": "public",  # who sees the app: public (public people only) or programme (programme people too)
     "INCLUDE": "",  # more RDF files to load with the data (in-memory stores), separated by os.pathsep
     "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may run
     "MAX_ROWS": 10_000,  # rows a SELECT returns at most
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.state import State
 
     app.extensions["copgraph"] = State.build(app.config)
+    app.context_processor(lambda: {"audience": app.extensions["copgraph"].audience})
 
     from webapp import analysis, explore, pages, security, sparql
 

@@ -19,11 +19,15 @@ from copgraph.analysis.related import Relatedness, related
 from copgraph.analysis.suggest import Suggestion, suggest
 from copgraph.build import load
 from copgraph.cache import cached
+from copgraph.errors import CopgraphError
 from copgraph.lookup import Entity, entities
 from copgraph.namespaces import BASE
 from copgraph.stats import Summary, summarise
 from copgraph.store import StoreSpec
 from copgraph.workers import QueryWorkers
+
+#: Who the web app may be shown to (:data:`copgraph.privacy.AUDIENCES`).
+APP_AUDIENCES = ("public", "programme")
 
 
 @dataclass
@@ -35,6 +39,7 @@ class State:
     summary: Summary
     workers: QueryWorkers
     by_iri: dict[URIRef, Entity]
+    audience: str = "public"
     _suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
     _related: dict[str, list[Relatedness]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -45,7 +50,14 @@ class State:
         include = config.get("INCLUDE") or ()
         if isinstance(include, str):
             include = [path for path in include.split(os.pathsep) if path]
-        graph = load(config.get("DATA"), store=spec, include=include)
+        audience = config.get("AUDIENCE") or "public"
+        if audience not in APP_AUDIENCES:
+            raise CopgraphError(
+                f"The web app is shown to the public or to the programme team, not to '{audience}'; set "
+                f"COPGRAPH_AUDIENCE to {' or '.join(APP_AUDIENCES)} (hidden people are for curators, at the "
+                "command line)."
+            )
+        graph = load(config.get("DATA"), store=spec, include=include, audience=audience)
         network = cached(graph, "network", lambda: project(graph))
         if not spec.persistent:
             materialise(graph, network)  # a persistent store was given its suggestions when it was built
@@ -58,7 +70,7 @@ class State:
             memory_mb=int(config["QUERY_MEMORY_MB"]) if config.get("QUERY_MEMORY_MB") else None,
         )
         atexit.register(workers.close)
-        return cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)})
+        return cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)}, audience)
 
     @cached_property
     def boundaries(self) -> Boundaries:
