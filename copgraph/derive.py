@@ -32,6 +32,7 @@ from rdflib import RDF, SKOS, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS
 
 from copgraph.namespaces import COP, GRAPH, ID, SCHEMES, SDO
+from copgraph.store import add_triples, clear_graph
 
 __all__ = ["RULES", "LabelMatcher", "Rule", "derive", "find_labels", "normalise"]
 
@@ -205,6 +206,16 @@ def _texts(dataset: Dataset, rule: Rule, path: tuple[str, ...]) -> list[tuple[UR
     return sorted((subject, holder, last, str(text)) for subject, holder, text in rows if isinstance(subject, URIRef))
 
 
+# The match record's properties, looked up once rather than once per record.
+LABEL_MATCH, MATCH_SUBJECT, DERIVED_LINK = COP.LabelMatch, COP.matchSubject, COP.derivedLink
+MATCH_CONCEPT, MATCH_PROPERTY, MATCHED_LABEL, MATCHED_TEXT = (
+    COP.matchConcept,
+    COP.matchProperty,
+    COP.matchedLabel,
+    COP.matchedText,
+)
+
+
 def _match_iri(*parts: object) -> URIRef:
     digest = hashlib.sha1("\n".join(str(p) for p in parts).encode()).hexdigest()[:16]
     return ID.match[digest]
@@ -214,33 +225,40 @@ def derive(dataset: Dataset) -> None:
     """Write the links that :data:`RULES` derive, and their match records, to ``graph/derived``."""
     from copgraph.sparql import run
 
-    derived = dataset.graph(GRAPH.derived)
-    derived.remove((None, None, None))
+    clear_graph(dataset, GRAPH.derived)
     links = " ".join(f"<{link}>" for link in sorted({rule.link for rule in RULES}))
     asserted = set(run(dataset, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {links} }} ?s ?p ?o }}").rows)
     matchers = {scheme: LabelMatcher(_scheme_labels(dataset, scheme)) for scheme in {r.scheme for r in RULES}}
     skip = LabelMatcher(_names_to_skip(dataset))
     activity = ID.match["build"]
     new = [(activity, RDF.type, PROV.Activity), (activity, RDFS.label, Literal("copgraph build: label matching"))]
+    # Many people share a job title and many texts repeat: each text is masked and matched once per scheme.
+    found: dict[tuple[str, str], list[tuple[object, Literal, Literal]]] = {}
     for rule in RULES:
         matcher = matchers[rule.scheme]
         for path in rule.text_paths:
             for subject, holder, predicate, text in _texts(dataset, rule, path):
-                for concept, label, words in matcher.find(_mask(text, skip)):
+                key = (rule.scheme, text)
+                if key not in found:
+                    found[key] = [
+                        (concept, Literal(label), Literal(words))
+                        for concept, label, words in matcher.find(_mask(text, skip))
+                    ]
+                for concept, label, words in found[key]:
                     if (subject, rule.link, concept) in asserted:
                         continue
                     record = _match_iri(subject, rule.link, concept, holder, predicate, label)
                     new += [
                         (subject, rule.link, concept),
-                        (record, RDF.type, COP.LabelMatch),
-                        (record, COP.matchSubject, subject),
-                        (record, COP.derivedLink, rule.link),
-                        (record, COP.matchConcept, concept),
-                        (record, COP.matchProperty, predicate),
-                        (record, COP.matchedLabel, Literal(label)),
-                        (record, COP.matchedText, Literal(words)),
+                        (record, RDF.type, LABEL_MATCH),
+                        (record, MATCH_SUBJECT, subject),
+                        (record, DERIVED_LINK, rule.link),
+                        (record, MATCH_CONCEPT, concept),
+                        (record, MATCH_PROPERTY, predicate),
+                        (record, MATCHED_LABEL, label),
+                        (record, MATCHED_TEXT, words),
                         (record, PROV.wasGeneratedBy, activity),
                     ]
                     if holder != subject:
                         new.append((record, PROV.wasDerivedFrom, holder))
-    dataset.addN((s, p, o, derived) for s, p, o in set(new))
+    add_triples(dataset, GRAPH.derived, set(new))

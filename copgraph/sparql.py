@@ -44,7 +44,7 @@ from rdflib.plugins.sparql.sparql import Query, SPARQLError
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES, bind_prefixes
-from copgraph.store import engine, from_ox
+from copgraph.store import add_triples, engine, from_ox
 
 __all__ = [
     "MAX_DEPTH",
@@ -377,8 +377,7 @@ def insert(dataset: Dataset, graph: URIRef, query: str) -> int:
         store.extend(rows)  # after the query is read: a write waits for every open read
         return len(rows)
     rows = run(dataset, query).rows
-    target = dataset.graph(graph)
-    dataset.addN((s, p, o, target) for s, p, o in rows)
+    add_triples(dataset, graph, rows)
     return len(rows)
 
 

@@ -32,7 +32,8 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,6 +232,28 @@ def engine(dataset: Dataset) -> str:
     if isinstance(dataset.store, OxigraphStore):
         return "oxigraph"
     return getattr(dataset.store, "engine", "rdflib")
+
+
+def add_triples(dataset: Dataset, graph: URIRef, triples: Iterable[tuple]) -> None:
+    """Add triples to one named graph. On Oxigraph they go straight into the store: rdflib's ``addN`` looks up
+    the graph again for every quad, which took half of derivation's time at 10,000 people."""
+    if engine(dataset) == "oxigraph":
+        name = ox.NamedNode(str(graph))
+        term = functools.lru_cache(maxsize=None)(_ox)  # predicates, classes and concepts recur in every record
+        dataset.store._inner.extend([ox.Quad(term(s), term(p), term(o), name) for s, p, o in triples])
+        return
+    target = dataset.graph(graph)
+    dataset.addN((s, p, o, target) for s, p, o in triples)
+
+
+def clear_graph(dataset: Dataset, graph: URIRef) -> None:
+    """Empty one named graph (natively on Oxigraph, where rdflib would remove its triples one by one)."""
+    if engine(dataset) == "oxigraph":
+        name = ox.NamedNode(str(graph))
+        if dataset.store._inner.contains_named_graph(name):
+            dataset.store._inner.clear_graph(name)
+        return
+    dataset.graph(graph).remove((None, None, None))
 
 
 def reopen_in_worker(dataset: Dataset) -> Dataset:
