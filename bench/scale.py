@@ -5,10 +5,12 @@ Run: python bench/scale.py [--people 0 10000 100000] [--stores rdflib memory] [-
 For each size (0 = the seed graph alone) a synthetic graph is generated once (``copgraph generate``, kept in
 ``bench/results/``, never committed) and each store is measured in a process of its own, so that its peak
 memory is its own: load (build, derive, entail), each example query (median and 95th percentile), the
-projection to NetworkX, ``related`` and ``suggest`` (median over ten entities), web app start-up and pages
-(Flask's test client: home, explore, an entity page, ``/sparql``). Beside them, the raw engine: the same
-quads in a bare pyoxigraph store, each example query run and serialised to SPARQL JSON with no copgraph code,
-against our path (the safety check, a query worker process, the answer and its JSON).
+projection to NetworkX, ``related`` and ``suggest`` (median over ten entities), the whole-network analytics
+(``synergies`` for every community, ``boundaries``), web app start-up, the work it then does in the background
+(boundaries, synergies, cross-boundary suggestions) and pages (Flask's test client: home, explore, an entity
+page, ``/sparql``, synergies, boundaries; each page's first visit and then its median). Beside them, the raw
+engine: the same quads in a bare pyoxigraph store, each example query run and serialised to SPARQL JSON with no
+copgraph code, against our path (the safety check, a query worker process, the answer and its JSON).
 
 Targets (issue 6, medians): at 10k people start-up under 3 s, example queries under 100 ms, related and
 suggest under 200 ms, pages under 500 ms, peak memory under 1 GB; at 100k people load under 60 s, peak memory
@@ -56,8 +58,9 @@ def synthetic(people: int) -> list[str]:
 
 def one(store: str, people: int, repeat: int) -> dict:
     """Measure one store at one size (run in a process of its own)."""
+    from copgraph.analysis.boundaries import boundaries
     from copgraph.analysis.projection import project
-    from copgraph.analysis.related import related
+    from copgraph.analysis.related import related, synergies
     from copgraph.analysis.suggest import suggest
     from copgraph.build import load
     from copgraph.examples import load_examples
@@ -88,12 +91,25 @@ def one(store: str, people: int, repeat: int) -> dict:
     list(suggest(network, sample_p[0], limit=10))  # the first call builds what later calls reuse
     out["related"] = stats([t for c in sample_c for t in timed(lambda c=c: list(related(network, c, limit=10)), 1)])
     out["suggest"] = stats([t for n in sample_p for t in timed(lambda n=n: list(suggest(network, n, limit=10)), 1)])
+    once = 1 if people > 10_000 else 3  # whole-network analytics: a minute or more at 100k
+    out["synergies_s"] = round(statistics.median(timed(lambda: synergies(network), once)), 2)
+    out["boundaries_s"] = round(statistics.median(timed(lambda: boundaries(network), once)), 2)
 
     if store != "rdflib" or people <= 10_000:
         out.update(_pages(store, include, sample_c[0], repeat))
         out.update(_raw_engine(graph, examples, store, include, repeat))
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
+
+
+def _boundaries_page_is_bounded() -> bool:
+    """Whether the boundaries page looks through a bounded set of people's suggestions (``State.cross_boundary``)
+    rather than every person's: every person's takes minutes at 10,000 people and hours at 100,000."""
+    import inspect
+
+    import webapp.analysis
+
+    return "cross_boundary" in inspect.getsource(webapp.analysis.boundaries)
 
 
 def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
@@ -104,7 +120,10 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
 
     start = time.perf_counter()
     app = create_app({"STORE": store, "INCLUDE": os.pathsep.join(include), "QUERY_WORKERS": 2})
-    result = {"startup_s": round(time.perf_counter() - start, 2), "pages": {}}
+    result = {"startup_s": round(time.perf_counter() - start, 2), "pages": {}, "first_visit_ms": {}}
+    start = time.perf_counter()
+    app.extensions["copgraph"].warm()  # what a big network computes in the background after start-up
+    result["background_s"] = round(time.perf_counter() - start, 2)
     client = app.test_client()
     query = "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } LIMIT 100"
     pages = {
@@ -112,10 +131,15 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
         "explore": "/explore",
         "entity": "/" + community[len(BASE) :],
         "sparql": "/sparql?" + __import__("urllib.parse").parse.urlencode({"query": query}),
+        "synergies": "/synergies",
+        "boundaries": "/boundaries",
     }
+    if len(include) and not _boundaries_page_is_bounded():
+        del pages["boundaries"]
+        result["not_measured"] = "boundaries page: its route computes every person's suggestions"
     try:
         for name, url in pages.items():
-            client.get(url).close()  # warm
+            result["first_visit_ms"][name] = round(timed(lambda u=url: client.get(u).close(), 1)[0] * 1000, 1)
             result["pages"][name] = stats(timed(lambda u=url: client.get(u).close(), repeat))
     finally:
         app.extensions["copgraph"].workers.close()
@@ -200,8 +224,13 @@ def report(r: dict) -> None:
     print(f"example queries: median of medians {statistics.median(queries)} ms, slowest {max(queries)} ms")
     if "related" in r:
         print(f"related {r['related']}; suggest {r['suggest']}")
+        print(f"synergies (every community) {r['synergies_s']} s; boundaries {r['boundaries_s']} s")
     if "startup_s" in r:
-        print(f"web app start-up {r['startup_s']} s; pages {r['pages']}")
+        print(f"web app start-up {r['startup_s']} s, then {r['background_s']} s in the background")
+        print(f"pages, first visit (ms): {r['first_visit_ms']}")
+        print(f"pages: {r['pages']}")
+        if "not_measured" in r:
+            print(f"not measured: {r['not_measured']}")
     if "raw_queries" in r:
         for name in r["raw_queries"]:
             raw, ours = r["raw_queries"][name]["median_ms"], r["our_path"][name]["median_ms"]

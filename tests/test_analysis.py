@@ -1,16 +1,18 @@
 """The analytics on tiny graphs whose answers can be checked by hand, and their properties on random graphs."""
 
 import math
+import random
 
 import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from copgraph.analysis import boundaries as boundaries_module
 from copgraph.analysis.boundaries import boundaries, crossed, existing_ties
 from copgraph.analysis.evaluate import evaluate, fresh_copy
-from copgraph.analysis.related import profile, related, score_pair
-from copgraph.analysis.suggest import suggest
+from copgraph.analysis.related import profile, related, score_pair, synergies
+from copgraph.analysis.suggest import _shortest_paths, personalised_pagerank, suggest
 
 
 def network(themes: dict[str, list[str]], broader: dict[str, tuple[str, ...]] | None = None, **attributes) -> nx.Graph:
@@ -124,6 +126,82 @@ class TestSuggest:
         with pytest.raises(ValueError, match="Unknown method 'magic'"):
             list(suggest(people_network(), "phil", method="magic"))
 
+    def test_a_theme_two_levels_down_is_still_a_candidate(self):
+        # "a" works on the top theme, "b" on a grandchild of it: "b" is related, though no theme "a" reaches
+        # touches "b"'s theme directly.
+        g = network(
+            {"a": ["health"], "b": ["joy-in-work"], "x": ["falls"]},
+            broader={"joy-in-work": ("workforce",), "workforce": ("health",)},
+        )
+        assert [r.community for r in related(g, "a")] == ["b"]
+
+
+class TestAtScale:
+    """The shortcuts that keep the analytics fast at national size give what the plain computations give."""
+
+    def test_the_push_is_within_epsilon_times_degree_of_pagerank(self):
+        g = nx.les_miserables_graph()
+        exact = nx.pagerank(g, personalization={"Valjean": 1}, tol=1e-13, max_iter=10_000, weight=None)
+        ranks = personalised_pagerank(g, "Valjean", epsilon=1e-6)
+        assert all(abs(exact[n] - ranks.get(n, 0.0)) <= 1e-6 * g.degree(n) + 1e-12 for n in g)
+        assert sum(ranks.values()) == pytest.approx(1, abs=1e-3)
+
+    def test_an_isolated_entity_keeps_all_its_rank(self):
+        g = nx.Graph()
+        g.add_node("alone")
+        assert personalised_pagerank(g, "alone") == {"alone": 1.0}
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.integers(0, 10_000))
+    def test_paths_are_networkx_shortest_paths_in_networkx_order(self, seed):
+        g = nx.gnm_random_graph(30, 60, seed=seed)
+        rng = random.Random(seed)
+        source, target = rng.sample(list(g), 2)
+        blocked = set(rng.sample(list(g), 3)) - {source, target}
+        try:
+            expected = list(nx.all_shortest_paths(g.subgraph(set(g) - blocked), source, target))
+        except nx.NetworkXNoPath:
+            expected = []
+        assert list(_shortest_paths(g, source, target, blocked)) == expected
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(0, 10_000), st.integers(1, 6))
+    def test_a_limited_list_is_the_head_of_the_whole_list(self, seed, limit):
+        # Boundaries are worked out only until no candidate left could enter the top: the answer must not change.
+        rng = random.Random(seed)
+        g = nx.gnm_random_graph(40, 80, seed=seed)
+        for n in g:
+            g.nodes[n].update(
+                kind=rng.choice(["person", "community", "theme"]),
+                label=f"n{n}",
+                sectors=(rng.choice("abc"),),
+                nations=(rng.choice("xy"),),
+            )
+        node = next(n for n in g if g.degree(n))
+        assert list(suggest(g, node, limit=limit)) == list(suggest(g, node))[:limit]
+
+    def test_betweenness_constraint_and_effective_size_are_networkx_s(self):
+        g = nx.les_miserables_graph()
+        nx.set_node_attributes(g, "person", "kind")
+        result = boundaries(g)
+        assert result.betweenness_samples is None
+        exact, constraint, effective = nx.betweenness_centrality(g), nx.constraint(g), nx.effective_size(g)
+        for row in result.brokers:
+            assert row["betweenness"] == pytest.approx(exact[row["node"]], abs=1e-12)
+            assert row["constraint"] == pytest.approx(constraint[row["node"]])
+            assert row["effective_size"] == pytest.approx(effective[row["node"]])
+
+    def test_above_the_exact_size_betweenness_is_networkx_s_sample_and_says_so(self, monkeypatch):
+        g = nx.les_miserables_graph()
+        nx.set_node_attributes(g, "person", "kind")
+        monkeypatch.setattr(boundaries_module, "EXACT_BETWEENNESS", 10)
+        result = boundaries(g, samples=20, seed=3)
+        assert result.betweenness_samples == 20
+        sampled = nx.betweenness_centrality(g, k=20, seed=3)
+        assert {r["node"]: r["betweenness"] for r in result.brokers} == pytest.approx(
+            {r["node"]: sampled[r["node"]] for r in result.brokers}, abs=1e-12
+        )
+
 
 class TestBoundaries:
     def test_local_government_public_health_and_an_nhs_trust_cross_the_sector_boundary(self):
@@ -143,6 +221,26 @@ class TestBoundaries:
         assert result.crossing_counts["sector"] == 1
         assert result.sector_matrix == {("local-government", "nhs"): 1}
         assert result.islands["communities without people"] == ["cop"]
+
+    def test_ties_are_counted_and_listed_alike_and_the_matrices_count_people_only(self):
+        g = people_network()
+        g.nodes["cop"].update(sectors=("nhs",), nations=("england",))
+        g.add_edge("phil", "cop", relations=("convenes or belongs to",))
+        result = boundaries(g)
+        assert len(result.ties) == 2
+        assert list(result.ties) == [
+            {"source": "cop", "target": "phil", "how": "convenes or belongs to", "crosses": []},
+            {
+                "source": "esther",
+                "target": "phil",
+                "how": "same cohort: 2019",
+                "crosses": ["organisation", "sector", "profession"],
+            },
+        ]
+        assert result.ties[1]["target"] == "phil"
+        # the community's tie is a tie, but not one between people
+        assert result.sector_matrix == {("local-government", "nhs"): 1}
+        assert result.nation_matrix == {("england", "england"): 1}
 
 
 class TestEvaluate:
@@ -210,3 +308,12 @@ def test_removing_an_entity_removes_it_from_every_result(g):
     for node in [n for n, k in h.nodes(data="kind") if k in {"community", "theme"}]:
         assert "c1" not in [r.community for r in related(h, node)]
         assert "c1" not in [s.target for s in suggest(h, node, kinds=("community",))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_networks(), st.integers(0, 4))
+def test_synergies_are_related_for_every_community(g, limit):
+    found = synergies(g, limit=limit, block=2)
+    for community, kind in g.nodes(data="kind"):
+        if kind == "community":
+            assert found[community] == list(related(g, community, limit=limit))

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from copgraph.analysis.boundaries import boundaries, crossed, existing_ties, tied_to
 from copgraph.analysis.materialise import materialise
 from copgraph.analysis.projection import PROJECTIONS, project
-from copgraph.analysis.related import related
+from copgraph.analysis.related import related, synergies
 from copgraph.analysis.suggest import suggest
 from copgraph.cli import cli
 from copgraph.namespaces import GRAPH, ID
@@ -150,3 +150,22 @@ def test_one_entitys_ties_are_the_ties_the_whole_list_gives_it(graph):
     for node, kind in network.nodes(data="kind"):
         if kind in {"person", "community"}:
             assert tied_to(network, node) == expected.get(node, set()), node
+
+
+def test_synergies_are_every_communitys_related_communities(network):
+    """The synergies page computes every community's related communities in one batch; they must be what the
+    community's own page shows."""
+    found = synergies(network)
+    communities = [n for n, kind in network.nodes(data="kind") if kind == "community"]
+    assert sorted(found) == sorted(communities)
+    for community in communities:
+        assert found[community] == list(related(network, community, limit=10)), community
+
+
+def test_counted_ties_are_the_listed_ties(network):
+    result = boundaries(network)
+    listed = existing_ties(network)
+    assert len(result.ties) == len(listed)
+    assert [(t["source"], t["target"], t["how"]) for t in result.ties] == listed
+    for boundary, count in result.crossing_counts.items():
+        assert count == sum(boundary in t["crosses"] for t in result.ties), boundary

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from copgraph.namespaces import BASE
-from webapp.state import state
+from webapp.state import CROSS_BOUNDARY_PEOPLE, state
 
 bp = Blueprint("analysis", __name__)
 
@@ -62,11 +62,6 @@ def boundaries():
             cells[(a, b)] = cells[(b, a)] = n
         return keys, cells, max(counts.values(), default=0)
 
-    cross = []
-    for node, kind in sorted(network.nodes(data="kind")):
-        if kind == "person":
-            cross += [(node, suggestion) for suggestion in s.suggestions(node) if suggestion.crosses]
-    cross.sort(key=lambda pair: (-len(pair[1].crosses), -pair[1].score, pair[0]))
     return render_template(
         "boundaries.html",
         result=result,
@@ -74,5 +69,7 @@ def boundaries():
         sector=matrix(result.sector_matrix),
         nation=matrix(result.nation_matrix),
         network=network,
-        cross=cross[:30],
+        cross=s.cross_boundary(30),
+        network_people=sum(1 for _, kind in network.nodes(data="kind") if kind == "person"),
+        sampled_people=CROSS_BOUNDARY_PEOPLE,
     )

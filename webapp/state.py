@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import random
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import networkx as nx
 from flask import abort, current_app
@@ -15,7 +15,7 @@ from rdflib import Dataset, URIRef
 from copgraph.analysis.boundaries import Boundaries, boundaries
 from copgraph.analysis.materialise import materialise
 from copgraph.analysis.projection import project
-from copgraph.analysis.related import Relatedness, related
+from copgraph.analysis.related import Relatedness, related, synergies
 from copgraph.analysis.suggest import Suggestion, suggest
 from copgraph.build import load
 from copgraph.cache import cached
@@ -28,6 +28,14 @@ from copgraph.workers import QueryWorkers
 
 #: Who the web app may be shown to (:data:`copgraph.privacy.AUDIENCES`).
 APP_AUDIENCES = ("public", "programme")
+
+#: Above this many nodes in the network, what the boundaries and synergies pages need is computed in the
+#: background as soon as the app starts (seconds at 10,000 people), so that their first visitor need not wait.
+WARM_ABOVE = 5000
+
+#: How many people's suggestions the boundaries page looks through for those that cross boundaries: everyone
+#: up to this many people, a seeded sample of this many beyond (each costs tens of milliseconds).
+CROSS_BOUNDARY_PEOPLE = 200
 
 
 @dataclass
@@ -43,6 +51,8 @@ class State:
     _suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
     _related: dict[str, list[Relatedness]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _computed: dict[str, object] = field(default_factory=dict)
+    _computing: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, config) -> State:
@@ -70,24 +80,53 @@ class State:
             memory_mb=int(config["QUERY_MEMORY_MB"]) if config.get("QUERY_MEMORY_MB") else None,
         )
         atexit.register(workers.close)
-        return cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)}, audience)
+        built = cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)}, audience)
+        if network.number_of_nodes() > WARM_ABOVE:
+            threading.Thread(target=built.warm, name="copgraph-warm", daemon=True).start()
+        return built
 
-    @cached_property
+    def _once(self, name: str, compute):
+        """``compute()`` the first time it is asked for; whoever asks meanwhile waits for that answer."""
+        if name not in self._computed:
+            with self._computing:
+                if name not in self._computed:
+                    self._computed[name] = compute()
+        return self._computed[name]
+
+    def warm(self) -> None:
+        """Compute what the boundaries and synergies pages need, if it is not computed yet."""
+        self.boundaries  # noqa: B018 (computed and kept)
+        self.related  # noqa: B018
+        self.cross_boundary()
+
+    @property
     def boundaries(self) -> Boundaries:
-        return boundaries(self.network)
+        return self._once("boundaries", lambda: boundaries(self.network))
 
-    @cached_property
+    @property
     def related(self) -> dict[str, list[Relatedness]]:
-        return {
-            node: list(related(self.network, node, limit=10))
-            for node, kind in sorted(self.network.nodes(data="kind"))
-            if kind == "community"
-        }
+        """Every community's related communities (the synergies page): one batch, under a second at 10,000
+        people; an on-disk store keeps it beside the store, computed once per build."""
+        return self._once("related", lambda: cached(self.graph, "synergies", lambda: synergies(self.network)))
+
+    def cross_boundary(self, most: int = 30) -> list[tuple[str, Suggestion]]:
+        """The suggestions for people that cross the most boundaries, best first, as ``(person, suggestion)``:
+        from everyone's suggestions up to :data:`CROSS_BOUNDARY_PEOPLE` people, from a seeded sample of that
+        many people beyond."""
+
+        def compute() -> list[tuple[str, Suggestion]]:
+            people = sorted(n for n, kind in self.network.nodes(data="kind") if kind == "person")
+            if len(people) > CROSS_BOUNDARY_PEOPLE:
+                people = sorted(random.Random(42).sample(people, CROSS_BOUNDARY_PEOPLE))
+            found = [(p, s) for p in people for s in self.suggestions(p) if s.crosses]
+            return sorted(found, key=lambda pair: (-len(pair[1].crosses), -pair[1].score, pair[0]))
+
+        return self._once("cross_boundary", compute)[:most]
 
     def related_to(self, node: str) -> list[Relatedness]:
-        """The communities most related to one entity, computed when first asked for (:attr:`related`, which
-        the synergies page needs, computes them for every community: minutes at national size)."""
-        if node in self.__dict__.get("related", {}):
+        """The communities most related to one entity, computed when first asked for (or taken from
+        :attr:`related`, if that is computed already)."""
+        if node in self._computed.get("related", {}):
             return self.related[node]
         with self._lock:
             if node not in self._related:

@@ -1,8 +1,8 @@
 """Potential connections: people and communities not yet connected that should meet, each with its reasons.
 
-For an entity, candidates of the wanted kinds are drawn from a bounded neighbourhood (``max_hops`` steps in
-the network), existing ties are excluded (see :func:`copgraph.analysis.boundaries.existing_ties`), and each
-candidate is scored by one of NetworkX's link-prediction measures:
+For an entity, candidates of the wanted kinds at most ``max_hops`` steps away are scored, existing ties are
+excluded (see :func:`copgraph.analysis.boundaries.tied_to`), and each candidate is scored by one of NetworkX's
+link-prediction measures:
 
 - ``"ppr"`` (default): personalised PageRank from the entity, which follows paths of any length, such as
   person -> profession -> theme -> community;
@@ -14,11 +14,35 @@ bonus of ``boundary_bonus`` (10%) per boundary crossed (organisation, sector, pr
 because the programme exists to make such ties. Every suggestion carries its reasons and up to three shortest
 paths through the graph, written as sentences.
 
+How it stays fast at national size
+----------------------------------
+Four hops from anyone reach nearly everyone (professions and cohorts are shared by thousands), so nothing here
+walks the whole network per request:
+
+- Personalised PageRank is approximated by *forward push* (R. Andersen, F. Chung and K. Lang, "Local graph
+  partitioning using PageRank vectors", FOCS 2006; non-lazy, as in S. Wang et al., "FORA: simple and effective
+  approximate single-source personalized PageRank", KDD 2017). Each node holds an estimate and a residual, at
+  first all residual at the entity; a node whose residual is more than ``epsilon`` times its degree keeps
+  ``1 - alpha`` of it and passes the rest in equal shares to its neighbours. When nothing is left to push,
+  every node's estimate is below its exact personalised PageRank (``nx.pagerank(network, alpha,
+  personalization={node: 1})``) by at most ``epsilon`` times its degree, and at most
+  ``1 / ((1 - alpha) * epsilon)`` edge visits have been made, however big the network. A hub (a broad theme,
+  a big cohort, a profession thousands share) needs as much residual per neighbour as anyone else before it
+  passes anything on, so it is expanded only when it matters. Every node due a push is pushed at once, as one
+  sparse product over the rows of a matrix built once per network.
+- Which boundaries a candidate crosses is worked out in order of score, only until no further candidate can
+  enter the top ``limit`` even with the largest bonus.
+- Paths are found by a breadth-first search from both ends that expands the cheaper side; only the nodes on
+  shortest paths are then searched again from the source, which puts the paths in the order
+  :func:`nx.all_shortest_paths` gives them.
+
+With the default ``epsilon`` the push's error can still swap two candidates whose scores differ by less than it:
+at 10,000 people 8 lists of ten in 200 differ in order from the exact PageRank's, 1 by its tenth suggestion,
+none by its first; at 100,000 people 2 lists in 12, in order only. On the seed graph every list is the same.
+
 Example
 -------
 >>> import networkx as nx
-import numpy as np
-import scipy.sparse
 >>> g = nx.Graph()
 >>> g.add_node("phil", kind="person", label="Phil")
 >>> g.add_node("pharmacy", kind="profession", label="Pharmacy")
@@ -35,6 +59,7 @@ import scipy.sparse
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import weakref
 from collections.abc import Iterator
@@ -44,7 +69,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse
 
-from copgraph.analysis.boundaries import crossed, tied_to
+from copgraph.analysis.boundaries import BOUNDARIES, crossed, tied_to
 from copgraph.analysis.related import profile, score_pair
 
 __all__ = ["METHODS", "Suggestion", "personalised_pagerank", "suggest"]
@@ -101,27 +126,98 @@ def _sentence(network: nx.Graph, path: list[str]) -> str:
     return text
 
 
+def _meet(adjacency, source: str, target: str, blocked: set[str]):
+    """Breadth-first search from both ends, a whole level at a time on the side whose frontier has fewer edges,
+    until the two meet. Returns each side's distances, each side's levels and the nodes where they meet (every
+    node at the forward side's last level and the backward side's last level), or None if nothing links them.
+    """
+    sides = [({source: 0}, [[source]]), ({target: 0}, [[target]])]
+    while sides[0][1][-1] and sides[1][1][-1]:
+        cost = [sum(len(adjacency[v]) for v in levels[-1]) for _, levels in sides]
+        mine, levels = sides[0] if cost[0] <= cost[1] else sides[1]
+        theirs = sides[1][0] if cost[0] <= cost[1] else sides[0][0]
+        depth, following = len(levels), []
+        for v in levels[-1]:
+            for w in adjacency[v]:
+                if w not in mine and w not in blocked:
+                    mine[w] = depth
+                    following.append(w)
+        levels.append(following)
+        meeting = [w for w in following if w in theirs]
+        if meeting:
+            return sides, meeting
+    return None
+
+
+#: Nodes with at least this many neighbours are hubs, whose neighbours' positions are kept (see _positions).
+_HUB_DEGREE = 1000
+
+# Kept beside the network: where each neighbour sits in a hub's adjacency, for the hubs paths went through.
+_POSITIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _positions(network: nx.Graph, hub: str) -> dict[str, int]:
+    kept = _POSITIONS.setdefault(network, {})
+    if hub not in kept:
+        kept[hub] = {n: i for i, n in enumerate(network.adj[hub])}
+    return kept[hub]
+
+
 def _shortest_paths(network: nx.Graph, source: str, target: str, blocked: set[str]) -> Iterator[list[str]]:
     """Every shortest path from source to target that avoids ``blocked``, in the order
-    ``nx.all_shortest_paths`` gives them, but searching only as far as the target's distance (NetworkX
-    finds the predecessors of the whole graph first, which costs a quarter of a second at 10,000 people)."""
+    ``nx.all_shortest_paths`` gives them.
+
+    NetworkX searches from the source until it has the target's whole level; through a profession or an
+    organisation thousands share, that is most of the network (a quarter of a second a path at 100,000 people).
+    Here a search from both ends finds the distance and the nodes on shortest paths; the source-first search
+    that fixes the order of the paths then visits only those nodes.
+    """
     adjacency = network.adj
-    seen, pred, level, frontier = {source: 0}, {source: []}, 0, [source]
-    while frontier and target not in seen:
-        level += 1
+    found = _meet(adjacency, source, target, blocked)
+    if found is None:
+        return
+    ((forward, forward_levels), (backward, backward_levels)), meeting = found
+    distance = forward[meeting[0]] + backward[meeting[0]]
+    # The nodes on shortest paths: from the meeting nodes, back down each side's levels.
+    level = {m: forward[m] for m in meeting}
+    for distances, levels, to_source in ((forward, forward_levels, True), (backward, backward_levels, False)):
+        frontier = meeting
+        while frontier:
+            following = []
+            for x in frontier:
+                depth = distances[x] - 1
+                if depth < 0:
+                    continue
+                below = levels[depth]
+                # A hub's neighbours outnumber the level below it: look the other way round.
+                near = [y for y in below if y in adjacency[x]] if len(below) < len(adjacency[x]) else adjacency[x]
+                for y in near:
+                    if distances.get(y) == depth and y not in level:
+                        level[y] = depth if to_source else distance - depth
+                        following.append(y)
+            frontier = following
+    by_level: dict[int, list[str]] = {}
+    for w, depth in level.items():
+        by_level.setdefault(depth, []).append(w)
+    pred: dict[str, list[str]] = {source: []}
+    frontier = [source]
+    while frontier and target not in pred:
         following = []
         for v in frontier:
-            for w in adjacency[v]:
-                if w in blocked:
-                    continue
-                if w not in seen:
-                    seen[w], pred[w] = level, [v]
+            below = by_level.get(level[v] + 1, ())
+            if len(adjacency[v]) >= _HUB_DEGREE and 8 * len(below) < len(adjacency[v]):
+                # A hub: its few neighbours on the next level, in the order of its adjacency.
+                positions = _positions(network, v)
+                children = sorted((w for w in below if w in adjacency[v]), key=positions.__getitem__)
+            else:
+                children = (w for w in adjacency[v] if level.get(w, -1) == level[v] + 1)
+            for w in children:
+                if w not in pred:
+                    pred[w] = [v]
                     following.append(w)
-                elif seen[w] == level:
+                else:
                     pred[w].append(v)
         frontier = following
-    if target not in seen:
-        return
     stack, top = [[target, 0]], 0
     while top >= 0:
         node, i = stack[top]
@@ -155,54 +251,169 @@ def _paths(network: nx.Graph, source: str, target: str, most: int = 3) -> tuple[
     return ()
 
 
-# Kept beside the network, like the ties: the row-normalised adjacency matrix that PageRank walks.
+@dataclass(frozen=True)
+class _Walk:
+    """The network as arrays, built once per network: what the push and the hop limit walk."""
+
+    nodes: list[str]
+    index: dict[str, int]
+    adjacency: scipy.sparse.csr_array
+    #: The adjacency with each row divided by the node's degree: one step of a random walk.
+    transition: scipy.sparse.csr_array
+    degree: np.ndarray
+    #: Each node's kind, as a number (``kind_numbers``), and its place in the sorted order of IRIs.
+    kinds: np.ndarray
+    kind_numbers: dict[str, int]
+    iri_order: np.ndarray
+
+
+# Kept beside the network, like the ties: the network as arrays (see _Walk).
 _WALKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _walk(network: nx.Graph):
-    cached = _WALKS.get(network)
-    if cached is None:
+def _walk(network: nx.Graph) -> _Walk:
+    walk = _WALKS.get(network)
+    if walk is None:
         nodes = list(network)
-        matrix = nx.to_scipy_sparse_array(network, nodelist=nodes, weight=None, dtype=float, format="csr")
-        degree = np.asarray(matrix.sum(axis=1)).ravel()
+        adjacency = nx.to_scipy_sparse_array(network, nodelist=nodes, weight=None, dtype=float, format="csr")
+        degree = np.asarray(adjacency.sum(axis=1)).ravel()
         with np.errstate(divide="ignore"):
             inverse = np.where(degree > 0, 1.0 / degree, 0.0)
-        cached = ({n: i for i, n in enumerate(nodes)}, scipy.sparse.diags_array(inverse) @ matrix, degree == 0)
-        _WALKS[network] = cached
-    return cached
+        kinds = [kind for _, kind in network.nodes(data="kind")]
+        kind_numbers = {kind: number for number, kind in enumerate(dict.fromkeys(kinds))}
+        iri_order = np.empty(len(nodes), dtype=np.int64)
+        iri_order[sorted(range(len(nodes)), key=nodes.__getitem__)] = np.arange(len(nodes))
+        walk = _Walk(
+            nodes,
+            {n: i for i, n in enumerate(nodes)},
+            adjacency,
+            scipy.sparse.csr_array(scipy.sparse.diags_array(inverse) @ adjacency),
+            degree,
+            np.array([kind_numbers[kind] for kind in kinds], dtype=np.int64),
+            kind_numbers,
+            iri_order,
+        )
+        _WALKS[network] = walk
+    return walk
+
+
+def _push(walk: _Walk, source: int, alpha: float, epsilon: float) -> np.ndarray:
+    """Forward push from ``source`` (see the module's docstring): the estimates, by node index."""
+    if not 0 <= alpha < 1:
+        raise ValueError(f"alpha must be at least 0 and below 1, not {alpha}.")
+    if not epsilon > 0:
+        raise ValueError(f"epsilon must be above 0, not {epsilon}: the push would never end.")
+    estimate = np.zeros(len(walk.nodes))
+    if walk.degree[source] == 0:
+        # Nowhere to walk: every step returns to the entity, as nx.pagerank does with a dangling node.
+        estimate[source] = 1.0
+        return estimate
+    residual = np.zeros(len(walk.nodes))
+    residual[source] = 1.0
+    threshold = epsilon * walk.degree
+    due = np.array([source])
+    while due.size:
+        mass = residual[due]
+        residual[due] = 0.0
+        estimate[due] += (1 - alpha) * mass
+        if 16 * due.size < len(walk.nodes):
+            residual += (alpha * mass) @ walk.transition[due]
+        else:  # most of the network is due: one product over all of it costs less than picking the rows out
+            passed = np.zeros(len(walk.nodes))
+            passed[due] = alpha * mass
+            residual += passed @ walk.transition
+        due = np.flatnonzero(residual > threshold)
+    return estimate
 
 
 def personalised_pagerank(
-    network: nx.Graph, node: str, *, alpha: float = 0.85, max_iter: int = 1000, tol: float = 1e-10
+    network: nx.Graph, node: str, *, alpha: float = 0.85, epsilon: float = 1e-8
 ) -> dict[str, float]:
-    """PageRank personalised to ``node``: the same power iteration as ``nx.pagerank(network, alpha,
-    personalization={node: 1})``, on a transition matrix built once per network rather than once per call
-    (at 10,000 people that is 10 ms instead of a second)."""
-    index, transition, dangling = _walk(network)
-    size = len(index)
-    p = np.zeros(size)
-    p[index[node]] = 1.0
-    x = np.full(size, 1.0 / size)
-    for _ in range(max_iter):
-        last = x
-        x = alpha * (x @ transition + x[dangling].sum() * p) + (1 - alpha) * p
-        if np.abs(x - last).sum() < size * tol:
+    """PageRank personalised to ``node``, approximated by forward push (see the module's docstring).
+
+    Each value is at most ``epsilon`` times the node's degree below
+    ``nx.pagerank(network, alpha, personalization={node: 1})``; nodes the push never reached are left out.
+
+    >>> g = nx.path_graph(["a", "b", "c", "d"])
+    >>> ranks = personalised_pagerank(g, "a")
+    >>> exact = nx.pagerank(g, personalization={"a": 1}, tol=1e-12, max_iter=1000)
+    >>> all(abs(exact[n] - ranks[n]) <= 1e-8 * g.degree(n) for n in g)
+    True
+
+    Raises
+    ------
+    nx.NodeNotFound
+        If ``node`` is not in the network.
+    ValueError
+        If ``alpha`` is not in ``[0, 1)`` or ``epsilon`` is not above 0.
+    """
+    if node not in network:
+        raise nx.NodeNotFound(f"Node {node} is not in the network.")
+    walk = _walk(network)
+    estimate = _push(walk, walk.index[node], alpha, epsilon)
+    return {walk.nodes[i]: float(estimate[i]) for i in np.flatnonzero(estimate)}
+
+
+def _within(walk: _Walk, source: int, max_hops: int, wanted: np.ndarray) -> np.ndarray:
+    """Which of the ``wanted`` nodes (a mask) are at most ``max_hops`` steps from ``source``."""
+    reached = np.zeros(len(walk.nodes), dtype=bool)
+    reached[source] = True
+    frontier = reached.copy()
+    for _ in range(max_hops):
+        if not (wanted & ~reached).any():
             break
-    else:
-        raise nx.PowerIterationFailedConvergence(max_iter)
-    return {n: float(x[i]) for n, i in index.items()}
+        frontier = (walk.adjacency @ frontier.astype(float) > 0) & ~reached
+        if not frontier.any():
+            break
+        reached |= frontier
+    return wanted & reached
 
 
-def _scores(network: nx.Graph, node: str, candidates: list[str], method: str) -> dict[str, float]:
-    if method == "ppr":
-        ranks = personalised_pagerank(network, node)
-        return {c: ranks.get(c, 0.0) for c in candidates}
+def _ranked_by_ppr(network, node, kinds, max_hops, boundary_bonus, limit, epsilon):
+    """``(score with bonus, label, candidate, boundaries)`` for the best candidates by personalised PageRank."""
+    walk = _walk(network)
+    source = walk.index[node]
+    estimate = _push(walk, source, 0.85, epsilon)
+    wanted = (estimate > 0) & np.isin(walk.kinds, [walk.kind_numbers[k] for k in kinds if k in walk.kind_numbers])
+    wanted[source] = False
+    wanted[walk.adjacency.indices[walk.adjacency.indptr[source] : walk.adjacency.indptr[source + 1]]] = False
+    wanted[[walk.index[n] for n in tied_to(network, node)]] = False
+    candidates = np.flatnonzero(_within(walk, source, max_hops, wanted))
+    # Best first; ties in score by IRI, so that which candidates are looked at never depends on node order.
+    order = candidates[np.lexsort((walk.iri_order[candidates], -estimate[candidates]))]
+    most_bonus = max(1.0, 1 + boundary_bonus * len(BOUNDARIES))
+    ranked, best = [], []  # best: a heap of the ``limit`` highest scores with bonus so far
+    for i in order:
+        score = float(estimate[i])
+        if limit is not None and len(best) >= limit and (limit == 0 or score * most_bonus < best[0]):
+            break  # nothing from here on can enter the top ``limit``
+        candidate = walk.nodes[i]
+        lines = crossed(network, node, candidate)
+        total = score * (1 + boundary_bonus * len(lines))
+        ranked.append((total, network.nodes[candidate].get("label", candidate), candidate, lines))
+        if limit is not None:
+            (heapq.heappushpop if len(best) >= limit else heapq.heappush)(best, total)
+    return ranked
+
+
+def _ranked_by_neighbours(network, node, kinds, max_hops, boundary_bonus, method):
+    """The same, by a common-neighbour measure: only candidates two steps away can score."""
+    reach = nx.single_source_shortest_path_length(network, node, cutoff=min(max_hops, 2))
+    tied = tied_to(network, node)
+    candidates = sorted(c for c, hops in reach.items() if hops == 2 and network.nodes[c].get("kind") in kinds)
+    candidates = [c for c in candidates if c not in tied]
     function = {
         "adamic_adar": nx.adamic_adar_index,
         "resource_allocation": nx.resource_allocation_index,
         "jaccard": nx.jaccard_coefficient,
     }[method]
-    return {v: score for _, v, score in function(network, [(node, c) for c in candidates])}
+    ranked = []
+    for _, candidate, score in function(network, [(node, c) for c in candidates]):
+        if score > 0:
+            lines = crossed(network, node, candidate)
+            total = score * (1 + boundary_bonus * len(lines))
+            ranked.append((total, network.nodes[candidate].get("label", candidate), candidate, lines))
+    return ranked
 
 
 def suggest(
@@ -214,6 +425,7 @@ def suggest(
     max_hops: int = 4,
     boundary_bonus: float = 0.1,
     limit: int | None = None,
+    epsilon: float = 1e-8,
 ) -> Iterator[Suggestion]:
     """Potential connections for ``node``, best first (ties broken by label, then IRI).
 
@@ -233,6 +445,9 @@ def suggest(
         Multiplies a score by ``1 + boundary_bonus * boundaries crossed``.
     limit : int, optional
         At most this many suggestions.
+    epsilon : float
+        For ``"ppr"``: how far the push goes (see :func:`personalised_pagerank`). Smaller is closer to the
+        exact PageRank and slower: the push takes about 12 ms at 10,000 people and 80 ms at 100,000.
 
     Raises
     ------
@@ -245,34 +460,18 @@ def suggest(
         raise nx.NodeNotFound(f"Node {node} is not in the network.")
     if method not in METHODS:
         raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
-    reach = nx.single_source_shortest_path_length(network, node, cutoff=max_hops)
-    tied = tied_to(network, node)
-    candidates = sorted(
-        c
-        for c in reach
-        if c != node and network.nodes[c].get("kind") in kinds and c not in tied and not network.has_edge(node, c)
-    )
-    scores = _scores(network, node, candidates, method)
-    ranked = []
-    for candidate in candidates:
-        score = scores.get(candidate, 0.0)
-        if score > 0:
-            lines = crossed(network, node, candidate)
-            ranked.append(
-                (
-                    score * (1 + boundary_bonus * len(lines)),
-                    network.nodes[candidate].get("label", candidate),
-                    candidate,
-                    lines,
-                )
-            )
+    if method == "ppr":
+        ranked = _ranked_by_ppr(network, node, kinds, max_hops, boundary_bonus, limit, epsilon)
+    else:
+        ranked = _ranked_by_neighbours(network, node, kinds, max_hops, boundary_bonus, method)
     ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
     # Reasons and paths cost far more than scores: work them out only for what is returned.
-    results = []
+    results, mine = [], None
     for score, label, candidate, lines in ranked[:limit] if limit is not None else ranked:
         reasons = []
         if network.nodes[candidate]["kind"] == "community" or network.nodes[node]["kind"] == "community":
-            _, why = score_pair(network, profile(network, node), profile(network, candidate))
+            mine = mine or profile(network, node)
+            _, why = score_pair(network, mine, profile(network, candidate))
             reasons.extend(reason for _, reason in why if not reason.startswith("from another cohort"))
         if not reasons:
             reasons.append("linked through the graph (see the paths), not yet connected")
