@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import TESTS
 from rdflib import URIRef
 
 from copgraph import resources
@@ -20,7 +21,6 @@ from copgraph.export import serialise
 from copgraph.forget import AUDIT_LOG, apply_forget, plan_forget, remaining
 from copgraph.generate import write
 from copgraph.sparql import run
-from tests.conftest import TESTS
 
 TOMASZ = URIRef("https://w3id.org/copgraph/id/person/tomasz-okafor")
 ESTHER = URIRef("https://w3id.org/copgraph/id/person/esther-hall")

@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import TESTS
 from rdflib import URIRef
 from rdflib.term import BNode
 
@@ -22,7 +23,6 @@ from copgraph.errors import CopgraphError
 from copgraph.privacy import out_of_sight, restrict
 from copgraph.sparql import run
 from copgraph.stats import summarise
-from tests.conftest import TESTS
 from webapp import create_app
 
 PRIYA = URIRef("https://w3id.org/copgraph/id/person/priya-raman")

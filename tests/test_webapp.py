@@ -205,3 +205,20 @@ def test_an_unexpected_error_shows_no_stack_trace(mini_data):
         assert "secret internals" not in text and "Traceback" not in text
     finally:
         app.extensions["copgraph"].workers.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/explore?focus=id/person/phil-southworth&hops=abc", 400, "1, 2 or 3, not &#39;abc&#39;"),
+        ("/explore.json?focus=id/person/phil-southworth&hops=9", 400, "1, 2 or 3, not &#39;9&#39;"),
+        ("/explore?focus=id/person/nobody-at-all", 404, "Nothing called"),
+        ("/explore?theme=vocab/theme/no-such-theme", 200, "Filtered by theme"),
+        ("/synergies?theme=%00%ff&cohort=<b>", 200, "Synergies"),
+        ("/search?q=%00", 200, "Search"),
+    ],
+)
+def test_bad_query_parameters_get_a_clear_answer_never_a_server_error(client, url, status, message):
+    response = client.get(url)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)

@@ -65,7 +65,10 @@ def view(args) -> tuple[nx.Graph, list[str]]:
         centre = _expand(focus)
         if centre not in network:
             abort(404, f"Nothing called '{focus}' is in the network.")
-        hops = min(max(int(args.get("hops", 1) or 1), 1), 3)
+        hops_text = (args.get("hops") or "1").strip()
+        if hops_text not in {"1", "2", "3"}:
+            abort(400, f"'hops' is how many steps around the focus to show: 1, 2 or 3, not '{hops_text}'.")
+        hops = int(hops_text)
         nodes = set(nx.ego_graph(network, centre, radius=hops))
         notes.append(
             f"Showing {network.nodes[centre]['label']} and what lies within {hops} step{'s' if hops > 1 else ''}."
@@ -172,19 +175,30 @@ def explore():
 
 @bp.route("/explore.json")
 def data():
-    sub, notes = view(request.args)
-    payload = vis_data(sub)
-    payload["notes"] = notes
-    return Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
+    def compute() -> str:
+        sub, notes = view(request.args)
+        payload = vis_data(sub)
+        payload["notes"] = notes
+        return json.dumps(payload, ensure_ascii=False)
+
+    # The view everyone opens first, unfiltered, is laid out once (a second or more at national size).
+    cap = current_app.config["MAX_GRAPH_NODES"]
+    text = state().once(f"explore default view, {cap} nodes", compute) if not request.args else compute()
+    return Response(text, mimetype="application/json")
 
 
 def _choices(s, kind: str) -> list[tuple[str, str]]:
-    return sorted(
-        ((n[len(BASE) :], d["label"]) for n, d in s.network.nodes(data=True) if d["kind"] == kind), key=lambda c: c[1]
-    )
+    def compute() -> list[tuple[str, str]]:
+        nodes = s.network.nodes(data=True)
+        return sorted(((n[len(BASE) :], d["label"]) for n, d in nodes if d["kind"] == kind), key=lambda c: c[1])
+
+    return s.once(f"explore {kind} choices", compute)
 
 
 def _attribute_choices(s, attribute: str) -> list[tuple[str, str]]:
-    values = {v for _, d in s.network.nodes(data=True) for v in d.get(attribute, ())}
-    labels = s.network.graph["labels"]
-    return sorted(((v[len(BASE) :], labels.get(v, v)) for v in values), key=lambda c: c[1])
+    def compute() -> list[tuple[str, str]]:
+        values = {v for _, d in s.network.nodes(data=True) for v in d.get(attribute, ())}
+        labels = s.network.graph["labels"]
+        return sorted(((v[len(BASE) :], labels.get(v, v)) for v in values), key=lambda c: c[1])
+
+    return s.once(f"explore {attribute} choices", compute)

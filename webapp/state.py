@@ -85,7 +85,7 @@ class State:
             threading.Thread(target=built.warm, name="copgraph-warm", daemon=True).start()
         return built
 
-    def _once(self, name: str, compute):
+    def once(self, name: str, compute):
         """``compute()`` the first time it is asked for; whoever asks meanwhile waits for that answer."""
         if name not in self._computed:
             with self._computing:
@@ -101,13 +101,13 @@ class State:
 
     @property
     def boundaries(self) -> Boundaries:
-        return self._once("boundaries", lambda: boundaries(self.network))
+        return self.once("boundaries", lambda: boundaries(self.network))
 
     @property
     def related(self) -> dict[str, list[Relatedness]]:
         """Every community's related communities (the synergies page): one batch, under a second at 10,000
         people; an on-disk store keeps it beside the store, computed once per build."""
-        return self._once("related", lambda: cached(self.graph, "synergies", lambda: synergies(self.network)))
+        return self.once("related", lambda: cached(self.graph, "synergies", lambda: synergies(self.network)))
 
     def cross_boundary(self, most: int = 30) -> list[tuple[str, Suggestion]]:
         """The suggestions for people that cross the most boundaries, best first, as ``(person, suggestion)``:
@@ -121,7 +121,7 @@ class State:
             found = [(p, s) for p in people for s in self.suggestions(p) if s.crosses]
             return sorted(found, key=lambda pair: (-len(pair[1].crosses), -pair[1].score, pair[0]))
 
-        return self._once("cross_boundary", compute)[:most]
+        return self.once("cross_boundary", compute)[:most]
 
     def related_to(self, node: str) -> list[Relatedness]:
         """The communities most related to one entity, computed when first asked for (or taken from
