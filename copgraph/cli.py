@@ -531,6 +531,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
             )
         decisions[name.strip()] = target.strip()
     data = ctx.obj["data"] or resources.data_dir()
+    count = f"{len(files)} spreadsheet{'s' if len(files) != 1 else ''}"
+    click.echo(f"... reading {count} and checking them against the graph in {data}", err=True)
     plan = plan_import(files, data, decisions=decisions)
     if not plan.ok:
         click.echo(plan.describe(), err=True)
@@ -539,6 +541,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
     if dry_run:
         click.echo("Dry run: nothing was written.", err=True)
         return
+    click.echo("... writing the import files, once the whole graph with them passes the SHACL shapes", err=True)
     written = apply_import(plan, data)
     if not written:
         click.echo("Nothing to import: the graph already holds all of it.", err=True)

@@ -5,7 +5,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from conftest import TESTS, make_data_dir
 
+from copgraph import resources
 from copgraph.cli import cli
 
 
@@ -99,3 +101,27 @@ def test_query_can_read_the_inferred_suggestions_on_request():
     with_inferred = CliRunner().invoke(cli, ["query", "--inferred", query, "--format", "csv"])
     assert without.output == "s\n"
     assert "https://w3id.org/copgraph/id/community/sel-polypharmacy" in with_inferred.output
+
+
+def test_import_from_the_command_line_says_each_step_and_a_second_import_changes_nothing(tmp_path):
+    data = make_data_dir(tmp_path / "data", *sorted(resources.data_dir().glob("report-*.trig")))
+    clean = sorted(str(path) for path in (TESTS / "data" / "import" / "clean").glob("*.csv"))
+    runner = CliRunner()
+    dry = runner.invoke(cli, ["--data", str(data), "import", *clean, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "... reading 4 spreadsheets" in dry.output and "Dry run: nothing was written." in dry.output
+    assert not list(data.glob("import-*.trig"))
+    first = runner.invoke(cli, ["--data", str(data), "import", *clean])
+    assert first.exit_code == 0, first.output
+    assert "... writing the import files" in first.output and list(data.glob("import-*.trig"))
+    again = runner.invoke(cli, ["--data", str(data), "import", *clean])
+    assert "Nothing to import: the graph already holds all of it." in again.output
+
+
+def test_a_messy_import_from_the_command_line_exits_2_and_writes_nothing(tmp_path):
+    data = make_data_dir(tmp_path / "data", *sorted(resources.data_dir().glob("report-*.trig")))
+    messy = sorted(str(path) for path in (TESTS / "data" / "import" / "messy").glob("*.csv"))
+    result = CliRunner().invoke(cli, ["--data", str(data), "import", *messy])
+    assert result.exit_code == 2
+    assert "participants.csv, row" in result.output
+    assert not list(data.glob("import-*.trig"))
