@@ -12,7 +12,9 @@ The network is the one :func:`copgraph.analysis.projection.project` builds. Thre
 ``csv``
     Two tables, because a network is two: ``NAME-nodes.csv`` (id, label, kind, cohorts, organisations,
     sectors, nations, professions) and ``NAME-edges.csv`` (source, target, source_label, target_label,
-    relations), UTF-8 with a header row. Given a folder rather than a name, the tables are
+    relations), UTF-8 with a header row. A cell that a spreadsheet would read as a formula (it starts with
+    ``=``, ``+``, ``-`` or ``@``) gets a leading apostrophe, so that opening the table never runs anything.
+    Given a folder rather than a name, the tables are
     ``copgraph-nodes.csv`` and ``copgraph-edges.csv`` in it; a name ending in ``.csv`` loses that ending first.
 
 Output is deterministic: nodes sorted by IRI, edges by their two IRIs, and no date in the file. Files are
@@ -121,11 +123,21 @@ def network_text(network: nx.Graph, format: str) -> str:
     return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
 
 
+#: What a spreadsheet reads as the start of a formula (and so would run, given a name such as "=HYPERLINK(...)").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: one that would start a formula gets a leading apostrophe, which Excel
+    and LibreOffice read as "this is text" and do not show (OWASP's advice on CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -248,3 +248,13 @@ def test_when_the_edges_table_cannot_be_written_no_new_nodes_table_is_left(tmp_p
     with pytest.raises(CopgraphError, match="Neither table was written"):
         write_tables(NETWORK, tmp_path / "net")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
+    network = nx.Graph()
+    network.add_node("https://w3id.org/copgraph/id/person/x", label='=HYPERLINK("http://evil","click")', kind="person")
+    network.add_node("https://w3id.org/copgraph/id/person/y", label="-1 lives", kind="person")
+    network.add_node("https://w3id.org/copgraph/id/person/z", label="A-Z of care", kind="person")
+    nodes, _ = csv_tables(network)
+    labels = [row["label"] for row in csv.DictReader(io.StringIO(nodes))]
+    assert labels == ['\'=HYPERLINK("http://evil","click")', "'-1 lives", "A-Z of care"]
