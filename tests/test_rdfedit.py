@@ -336,8 +336,11 @@ def check(text: str, format: str, unwanted) -> bool:
     expected = {q for q in before if not unwanted(*q[:3])}
     assert edit.removed == len(before) - len(expected)
     for name in {q[3] for q in before | after}:
-        graphs = graph_of(q for q in after if q[3] == name), graph_of(q for q in expected if q[3] == name)
-        assert isomorphic(*graphs), name
+        got, wanted = {q for q in after if q[3] == name}, {q for q in expected if q[3] == name}
+        if any(isinstance(term, BNode) for q in got | wanted for term in q[:3]):
+            assert isomorphic(graph_of(got), graph_of(wanted)), name
+        else:  # compared as they are: isomorphic() cannot hash an IRI that rdflib read but cannot write
+            assert got == wanted, name
     return edit.kept_layout
 
 
@@ -446,5 +449,18 @@ def test_no_damaged_file_makes_it_crash(format_and_text, unwanted, data):
         text = text[:position] + text[position + 1 :]
     try:
         check(text, format, unwanted)
+    except CopgraphError as error:
+        assert str(error).endswith("try again.")
+
+
+def test_an_iri_rdflib_reads_but_cannot_write_is_edited_in_place_or_refused_in_a_sentence():
+    """Found by the test above on a CI run: a quote inside a prefix's IRI."""
+    text = (
+        "@prefix ex: <http://example.org/> .\n"
+        '@prefix rdf: <"http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n'
+        "ex:a rdf:type ex:a .\nex:b ex:p ex:c .\n"
+    )
+    try:
+        check(text, "turtle", lambda s, p, o: p == URIRef("http://example.org/p"))
     except CopgraphError as error:
         assert str(error).endswith("try again.")
