@@ -222,3 +222,9 @@ def test_bad_query_parameters_get_a_clear_answer_never_a_server_error(client, ur
     response = client.get(url)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
+
+
+def test_a_large_cluster_names_some_of_its_members_and_counts_the_rest(client, monkeypatch):
+    monkeypatch.setattr("webapp.analysis.CLUSTER_NAMES", 2)
+    html = client.get("/boundaries").get_data(as_text=True)
+    assert "more people and communities" in html

@@ -70,6 +70,17 @@ def boundaries():
         nation=matrix(result.nation_matrix),
         network=network,
         cross=s.cross_boundary(30),
+        clusters=[_named(network, cluster) for cluster in result.clusters[:12]],
         network_people=sum(1 for _, kind in network.nodes(data="kind") if kind == "person"),
         sampled_people=CROSS_BOUNDARY_PEOPLE,
     )
+
+
+#: The people and communities a cluster lists by name at most (a cluster at national size holds thousands).
+CLUSTER_NAMES = 40
+
+
+def _named(network, cluster) -> tuple[int, list[str], int]:
+    """A cluster's size, the people and communities it names (at most :data:`CLUSTER_NAMES`) and how many more."""
+    named = [n for n in cluster if network.nodes[n]["kind"] in {"person", "community"}]
+    return len(cluster), named[:CLUSTER_NAMES], max(0, len(named) - CLUSTER_NAMES)
