@@ -45,7 +45,7 @@ from copgraph.entail import entail
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import BASE, GRAPH, bind_prefixes
 from copgraph.privacy import out_of_sight, restrict
-from copgraph.store import StoreSpec, engine, new_dataset, open_dataset
+from copgraph.store import StoreSpec, _open_disk, engine, new_dataset, open_dataset
 
 __all__ = [
     "BUILT_FROM",
@@ -223,17 +223,23 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish, audien
         raise CopgraphError(f"Cannot build a store in {target}: the folder {target.parent} does not exist.")
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        dataset = open_dataset(StoreSpec("oxigraph", str(staging)), writable=True)
-        fill(dataset, data, include, say, audience)
+        # Built in memory, where derivation, entailment and the finishing work run two to three times faster
+        # than against the disk, then written to the disk in one bulk load. The memory store stands in for the
+        # folder meanwhile, so that what ``finish`` keeps (copgraph.cache) goes beside the store it is for.
+        dataset = fill(new_dataset(), data, include, say, audience)
         _record(staging, data, include, audience)
         stamp(staging)
+        dataset.store.path = str(staging)
         if finish is not None:
             finish(dataset)
         quads = len(dataset.store._inner)
         say("writing the store to disk")
-        dataset.store._inner.optimize()
-        dataset.store._inner.flush()
+        disk = _open_disk(str(staging), writable=True)
+        disk.bulk_extend(dataset.store._inner.quads_for_pattern(None, None, None, None))
         del dataset
+        disk.optimize()
+        disk.flush()
+        del disk
         old = target.with_name(f".{target.name}.old-{int(time.time())}")
         if target.exists():
             target.rename(old)

@@ -407,10 +407,10 @@ def _build_store(store, data, include, audience: str) -> None:
         from copgraph.stats import summarise
 
         click.echo("... computing the network, the entity index and the counts, for a fast start", err=True)
-        cached(graph, "network", lambda: project(graph))
+        network = cached(graph, "network", lambda: project(graph))
         entities(graph)
         click.echo("... computing the analytics' suggestions (graph:inferred)", err=True)
-        if not materialise(graph):
+        if not materialise(graph, network):
             click.echo(
                 f"... skipped: over {MOST_ENTITIES:,} people and communities, suggestions are computed when asked",
                 err=True,
