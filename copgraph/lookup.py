@@ -184,7 +184,7 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
     def keep(ents) -> list[Entity]:
         return [e for e in ents if kind is None or e.kind == kind]
 
-    expanded = _expand(name)
+    expanded = expand(name)
     if expanded is not None:
         exact = keep(e for ents in by_name.values() for e in ents if e.iri == expanded)
         if exact:
@@ -223,7 +223,8 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
     )
 
 
-def _expand(name: str) -> URIRef | None:
+def expand(name: str) -> URIRef | None:
+    """An identifier (``person:priya-shah``) or IRI as an IRI; None for anything else."""
     name = name.strip().strip("<>")
     if name.startswith(("http://", "https://")):
         return URIRef(name)
