@@ -42,7 +42,7 @@ from copgraph.errors import CopgraphError
 from copgraph.export import write_atomically
 from copgraph.lookup import Entity, find
 from copgraph.namespaces import COP, GRAPH
-from copgraph.privacy import OWNED_BY, full_names, words
+from copgraph.privacy import OWNED_BY, full_names, mentions
 from copgraph.rdfedit import remove_triples
 from copgraph.sparql import run
 from copgraph.store import new_dataset
@@ -93,8 +93,7 @@ class Erasure:
         return s in self.nodes or o in self.nodes or (isinstance(o, Literal) and p != RDF.type and self.names_in(o))
 
     def names_in(self, text: object) -> bool:
-        said = words(str(text))
-        return any(said[i : i + len(name)] == name for name in self.names for i in range(len(said) - len(name) + 1))
+        return mentions(str(text), self.names)
 
 
 def plan_forget(name: str, data: Path | str | None = None, include: Sequence[Path | str] = ()) -> Erasure:

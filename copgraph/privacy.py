@@ -39,7 +39,16 @@ from copgraph.namespaces import COP, ORG
 from copgraph.sparql import run
 from copgraph.store import engine
 
-__all__ = ["AUDIENCES", "OWNED_BY", "Restriction", "fits", "full_names", "out_of_sight", "restrict", "words"]
+__all__ = [
+    "AUDIENCES",
+    "OWNED_BY",
+    "Restriction",
+    "full_names",
+    "mentions",
+    "out_of_sight",
+    "restrict",
+    "words",
+]
 
 #: What each audience may see: the visibilities it is shown (a person with none is public).
 AUDIENCES: dict[str, frozenset[URIRef]] = {
@@ -76,11 +85,6 @@ def out_of_sight(dataset: Dataset, audience: str) -> list[URIRef]:
     return sorted(person for (person,) in run(dataset, query).rows)
 
 
-def fits(dataset: Dataset, audience: str) -> bool:
-    """Whether the dataset holds nobody the audience may not see (a store built for it, or with no such people)."""
-    return not out_of_sight(dataset, audience)
-
-
 def words(text: str) -> tuple[str, ...]:
     """Text as a tuple of lower-case words without accents: how names are compared."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
@@ -100,7 +104,11 @@ def full_names(dataset: Dataset, people: Iterable[URIRef]) -> set[tuple[str, ...
     return names
 
 
-def _mentions(text: str, names: set[tuple[str, ...]], lengths: set[int]) -> bool:
+def mentions(text: str, names: Iterable[tuple[str, ...]], lengths: set[int] | None = None) -> bool:
+    """Whether a text spells out one of these names (each as :func:`words`), whatever its case, accents or
+    spacing. ``lengths``, the names' lengths in words, may be given when many texts are checked."""
+    names = names if isinstance(names, (set, frozenset)) else set(names)
+    lengths = lengths if lengths is not None else {len(name) for name in names}
     said = words(text)
     return any(said[i : i + n] in names for n in lengths for i in range(len(said) - n + 1))
 
@@ -120,8 +128,8 @@ def restrict(dataset: Dataset, audience: str, *, derived: bool = True) -> Restri
     derived fact, not even the provenance of a graph that held only them, remains; ``derived=False`` skips that,
     for a dataset whose derivation is still to come (:func:`copgraph.build.fill`).
 
-    Only for a store that can be written (``memory``, ``rdflib``, or one being built); :func:`fits` tells
-    whether a read-only store may be shown to an audience as it is.
+    Only for a store that can be written (``memory``, ``rdflib``, or one being built); :func:`out_of_sight`
+    tells whether a read-only store may be shown to an audience as it is (it may when nobody is).
     """
     people = out_of_sight(dataset, audience)
     if not people:
@@ -149,7 +157,7 @@ def _remove(dataset: Dataset, nodes: set[URIRef], names: set[tuple[str, ...]]) -
     if names:
         lengths = {len(name) for name in names}
         for s, p, o, g in _quads(dataset, (None, None, None)):
-            if isinstance(o, Literal) and p != RDF.type and _mentions(str(o), names, lengths):
+            if isinstance(o, Literal) and p != RDF.type and mentions(str(o), names, lengths):
                 doomed.add((s, p, o, g))
     for quad in doomed:
         dataset.remove(quad)
@@ -173,7 +181,7 @@ def _remove_in_oxigraph(store, nodes: set[URIRef], names: set[tuple[str, ...]]) 
             for quad in store.quads_for_pattern(None, None, None, None)
             if isinstance(quad.object, ox.Literal)
             and quad.predicate != kind
-            and _mentions(quad.object.value, names, lengths)
+            and mentions(quad.object.value, names, lengths)
         )
     for quad in doomed:
         store.remove(quad)
