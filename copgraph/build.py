@@ -45,7 +45,7 @@ from copgraph.entail import entail
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import BASE, GRAPH, bind_prefixes
 from copgraph.privacy import out_of_sight, restrict
-from copgraph.store import StoreSpec, _open_disk, engine, new_dataset, open_dataset
+from copgraph.store import StoreSpec, _open_disk, engine, graph_names, new_dataset, open_dataset
 
 __all__ = [
     "BUILT_FROM",
@@ -277,11 +277,7 @@ def built_from(spec: StoreSpec) -> dict | None:
 def section_graphs(dataset: Dataset) -> list[URIRef]:
     """The named graphs that hold what a report, or a curator, states: everything asserted about the world."""
     special = {GRAPH.ontology, GRAPH.vocabularies, GRAPH.derived, GRAPH.entailed, GRAPH.inferred}
-    return sorted(
-        g.identifier
-        for g in dataset.graphs()
-        if g.identifier not in special and g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
-    )
+    return sorted(name for name in graph_names(dataset) if name not in special)
 
 
 def _included(path: Path | str) -> Path:

@@ -47,8 +47,11 @@ from copgraph.namespaces import bind_prefixes
 
 __all__ = [
     "StoreSpec",
+    "add_triples",
+    "clear_graph",
     "engine",
     "from_ox",
+    "graph_names",
     "new_dataset",
     "open_dataset",
     "reopen_in_worker",
@@ -244,6 +247,19 @@ def add_triples(dataset: Dataset, graph: URIRef, triples: Iterable[tuple]) -> No
         return
     target = dataset.graph(graph)
     dataset.addN((s, p, o, target) for s, p, o in triples)
+
+
+def graph_names(dataset: Dataset) -> list[URIRef]:
+    """The names of the dataset's named graphs that hold at least one triple (natively on Oxigraph, where
+    rdflib would count every graph's triples to find out: a fifth of a second at 10,000 people)."""
+    if engine(dataset) == "oxigraph":
+        store = dataset.store._inner
+        return [
+            URIRef(name.value)
+            for name in store.named_graphs()
+            if isinstance(name, ox.NamedNode) and next(store.quads_for_pattern(None, None, None, name), None)
+        ]
+    return [g.identifier for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)]
 
 
 def clear_graph(dataset: Dataset, graph: URIRef) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import Dataset
 
-from copgraph.sparql import run
+from copgraph.sparql import strings
 
 __all__ = ["ATTRIBUTES", "PROJECTIONS", "Projection", "project"]
 
@@ -179,11 +179,13 @@ ATTRIBUTES: dict[str, str] = {
         UNION { ?node a cop:CommunityOfPractice ;
                 (cop:organiser|cop:partner|cop:collaboratingOrganisation)/cop:sector ?s }
         UNION { ?node a org:Organization ; cop:sector ?s } }""",
+    # Likewise each place's nation, resolved once (0.05 s against 0.46 s at 10,000 people).
     "nations": """SELECT DISTINCT ?node ?value ?label WHERE {
+        { SELECT DISTINCT ?p ?value ?label WHERE {
+            ?p schema:containedInPlace* ?value . ?value a cop:Nation ; rdfs:label ?label } }
         { ?node org:memberOf/cop:place ?p }
         UNION { ?node a org:Organization ; cop:place ?p }
-        UNION { ?node a cop:CommunityOfPractice ; cop:place ?p }
-        ?p schema:containedInPlace* ?value . ?value a cop:Nation ; rdfs:label ?label }""",
+        UNION { ?node a cop:CommunityOfPractice ; cop:place ?p } }""",
     "professions": """SELECT DISTINCT ?node ?value ?label WHERE {
         ?node cop:profession ?value . ?value rdfs:label ?label }""",
 }
@@ -193,21 +195,20 @@ def project(dataset: Dataset) -> nx.Graph:
     """The heterogeneous network of people, organisations, communities, cohorts, sessions, themes, methods,
     professions and places, built from :data:`PROJECTIONS`."""
     network = nx.Graph()
-    for node, label, kind in run(dataset, _KINDS).rows:
-        if str(node) not in network:
-            network.add_node(str(node), label=str(label), kind=str(kind))
+    for node, label, kind in strings(dataset, _KINDS):
+        if node not in network:
+            network.add_node(node, label=label, kind=kind)
     labels: dict[str, str] = {}
     for attribute, query in ATTRIBUTES.items():
         values: dict[str, set[str]] = {}
-        for node, value, label in run(dataset, query).rows:
-            values.setdefault(str(node), set()).add(str(value))
-            labels[str(value)] = str(label)
+        for node, value, label in strings(dataset, query):
+            values.setdefault(node, set()).add(value)
+            labels[value] = label
         for node in network:
             network.nodes[node][attribute] = tuple(sorted(values.get(node, ())))
     broader: dict[str, set[str]] = {}
     for projection in PROJECTIONS:
-        for source, target in run(dataset, projection.query).rows:
-            source, target = str(source), str(target)
+        for source, target in strings(dataset, projection.query):
             if source not in network or target not in network or source == target:
                 continue
             if projection.relation == "broader":
