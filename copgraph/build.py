@@ -38,7 +38,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from copgraph import resources
+from copgraph import buildcache, resources
 from copgraph.cache import stamp
 from copgraph.derive import derive
 from copgraph.entail import entail
@@ -86,7 +86,9 @@ def load(
         Defaults to the data shipped with copgraph.
     store : StoreSpec or str, optional
         Where the graph lives (:mod:`copgraph.store`): ``memory`` (default) and ``rdflib`` are built now;
-        ``oxigraph:PATH`` and ``sparql:URL`` are opened, read-only, as :func:`build` left them.
+        ``oxigraph:PATH`` and ``sparql:URL`` are opened, read-only, as :func:`build` left them. A ``memory``
+        graph is kept in the build cache (:mod:`copgraph.buildcache`) and read from there while its files and
+        the audience stay the same.
     include : paths, optional
         More RDF files to load beside the data (TriG, N-Quads, Turtle, N-Triples), such as a graph made by
         ``copgraph generate``. Only for the in-memory stores; a persistent store holds what it was built with.
@@ -119,7 +121,20 @@ def load(
             )
         return dataset
     dataset = new_dataset(spec)
-    fill(dataset, data, include, audience=audience)
+    if spec.kind != "memory":
+        return fill(dataset, data, include, audience=audience)
+    reports, vocabularies = data_files(data)
+    files = [
+        ("ontology", resources.ontology_dir() / "copgraph.ttl"),
+        *(("vocabulary", path) for path in vocabularies),
+        *(("report", path) for path in reports),
+        *(("include", _included(path)) for path in include),
+    ]
+    name = buildcache.key(files, audience)
+    if name is None or not buildcache.read(name, dataset):
+        fill(dataset, data, include, audience=audience)
+        if name is not None:
+            buildcache.write(name, dataset)
     return dataset
 
 
@@ -229,7 +244,7 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish, audien
         dataset = fill(new_dataset(), data, include, say, audience)
         _record(staging, data, include, audience)
         stamp(staging)
-        dataset.store.path = str(staging)
+        dataset.store.keep = str(staging)
         if finish is not None:
             finish(dataset)
         quads = len(dataset.store._inner)

@@ -1,10 +1,12 @@
-"""Results computed from a persistent store, kept beside it and keyed by the store's version.
+"""Results computed from a store that does not change, kept beside it and keyed by the store's version.
 
 An on-disk store (``oxigraph:PATH``) never changes after ``copgraph build``, which stamps it with a new version.
 What the web app and the commands compute from it at start (the NetworkX network, the entity index, the
 counts) is therefore computed once per version and kept in ``PATH/cache/``; every later start reads it in a
-fraction of a second instead of querying the whole graph again. Other stores, which are built in memory or
-can change under us (a SPARQL server), are computed every time.
+fraction of a second instead of querying the whole graph again. The same holds for an in-memory graph read
+from, or written to, the build cache (:mod:`copgraph.buildcache`): its results are kept in the cache entry.
+Other stores, built in memory with no cache or able to change under us (a SPARQL server), are computed every
+time.
 
 The cache files are pickles that copgraph wrote itself into the store's own folder; nothing else is read.
 """
@@ -38,7 +40,7 @@ def stamp(folder: Path) -> str:
 
 def version(dataset: Dataset) -> str | None:
     """The version of an on-disk store, or None for a store that has none (built in memory, or a server)."""
-    folder = getattr(dataset.store, "path", None)
+    folder = getattr(dataset.store, "keep", None)
     if not folder:
         return None
     try:
@@ -52,7 +54,7 @@ def cached(dataset: Dataset, name: str, compute: Callable[[], T]) -> T:
     current = version(dataset)
     if current is None:
         return compute()
-    folder = Path(dataset.store.path) / "cache"
+    folder = Path(dataset.store.keep) / "cache"
     path = folder / f"{name}-{current}.pickle"
     try:
         with path.open("rb") as handle:

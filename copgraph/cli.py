@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from copgraph import __version__
+from copgraph import __version__, buildcache
 from copgraph.errors import CopgraphError
 
 FORMAT_HELP = "How to print the result."
@@ -473,12 +473,15 @@ def forget(ctx: click.Context, name: str, reference: str | None, dry_run: bool, 
         for subject, predicate in erasure.texts:
             click.echo(f"  {compact(subject)} {compact(predicate)}")
     if dry_run:
-        click.echo(f"Dry run: nothing changed. Without --dry-run, {erasure.triples} triples would go.")
+        emptied = " and the build cache would be emptied" if buildcache.folder() is not None else ""
+        click.echo(f"Dry run: nothing changed. Without --dry-run, {erasure.triples} triples would go{emptied}.")
         return
     if not yes:
         click.confirm(f"Forget {erasure.person.label}? This cannot be undone", abort=True)
     audit = apply_forget(erasure, reference)
     click.echo(f"Forgot them: {erasure.triples} triples in {len(erasure.changes)} files. Audit entry in {audit}.")
+    if buildcache.folder() is not None:
+        click.echo(f"The build cache in {buildcache.folder()}, which held graphs built before, is emptied.")
     if spec.persistent:
         click.echo(f"Building {spec} again without them:", err=True)
         _build_store(spec, data, include, record.get("audience") or ctx.obj["audience"] or "curators")

@@ -12,7 +12,8 @@ appends an entry to the data folder's audit log (``audit.jsonl``) that says when
 and the request's reference, if one is given, and nothing about the person: not their name, not their identifier.
 
 What is built from the files (a store on disk or on a server, and the analytics kept with it) must be built
-again afterwards; ``copgraph forget`` does that for the store it is given.
+again afterwards; ``copgraph forget`` does that for the store it is given, and :func:`apply_forget` empties the
+build cache (:mod:`copgraph.buildcache`).
 
 Hand-curated files keep their layout and comments: only the statements that held the person are rewritten
 (:mod:`copgraph.rdfedit`).
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from rdflib import FOAF, RDF, RDFS, Dataset, Literal, URIRef
 
+from copgraph import buildcache
 from copgraph.build import _include, _parse_into, _parse_trig, data_files, load
 from copgraph.errors import CopgraphError
 from copgraph.export import write_atomically
@@ -176,7 +178,8 @@ def _remove_lines(text: str, erasure: Erasure, format: str) -> tuple[str, int]:
 
 
 def apply_forget(erasure: Erasure, reference: str | None = None) -> Path:
-    """Write the new files (all or nothing, checked first) and the audit entry; return the audit log's path."""
+    """Write the new files (all or nothing, checked first), empty the build cache (:mod:`copgraph.buildcache`),
+    which holds graphs built from the old files, and write the audit entry; return the audit log's path."""
     staged: list[tuple[Path, Path]] = []
     try:
         for change in erasure.changes:
@@ -195,6 +198,7 @@ def apply_forget(erasure: Erasure, reference: str | None = None) -> Path:
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+    buildcache.clear()  # graphs built from the old files
     return _audit(erasure, reference)
 
 

@@ -121,7 +121,11 @@ class _Oxigraph(OxigraphStore):
 
     def __init__(self, store: ox.Store | None = None, path: str | None = None) -> None:
         super().__init__(store=store)
+        #: The folder of an on-disk store; None in memory.
         self.path = path
+        #: Where results computed from this store are kept (:mod:`copgraph.cache`): an on-disk store's own
+        #: folder, or the build cache entry an in-memory store was read from or written to; None for none.
+        self.keep = path
 
     def triples(self, triple_pattern, context=None) -> Iterator:
         pattern = _pattern(triple_pattern, context)

@@ -28,6 +28,10 @@ from copgraph.build import build, load
 
 TESTS = Path(__file__).resolve().parent
 
+# Every test builds afresh, and none writes to the user's cache folder; the build cache's own tests point
+# COPGRAPH_CACHE at a temporary folder. Commands the tests start inherit this.
+os.environ["COPGRAPH_CACHE"] = "off"
+
 #: Every kind of store the suite runs against.
 STORES = ("memory", "rdflib", "oxigraph", "sparql")
 

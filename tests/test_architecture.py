@@ -16,6 +16,7 @@ LIBRARY = [
     "copgraph.network_export",
     "copgraph.privacy",
     "copgraph.forget",
+    "copgraph.buildcache",
     "copgraph.validate",
     "copgraph.examples",
 ]

@@ -71,7 +71,9 @@ class State:
         network = cached(graph, "network", lambda: project(graph))
         if not spec.persistent:
             materialise(graph, network)  # a persistent store was given its suggestions when it was built
-        summary = cached(graph, "summary", lambda: summarise(graph))
+        # The counts include the suggestions just added, which the command line's counts of a build cache entry
+        # (copgraph.buildcache) do not: kept under a name of their own.
+        summary = cached(graph, "summary" if spec.persistent else "summary-with-suggestions", lambda: summarise(graph))
         workers = QueryWorkers(
             graph,
             processes=int(config["QUERY_WORKERS"]),
