@@ -43,6 +43,7 @@ import networkx as nx
 
 from copgraph.analysis.projection import ATTRIBUTES
 from copgraph.errors import CopgraphError
+from copgraph.spreadsheet import spreadsheet_safe
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -121,16 +122,6 @@ def network_text(network: nx.Graph, format: str) -> str:
     text = buffer.getvalue().decode("utf-8")
     # NetworkX stamps each GEXF file with today's date; without it the same graph gives the same file.
     return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
-
-
-#: What a spreadsheet reads as the start of a formula (and so would run, given a name such as "=HYPERLINK(...)").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: one that would start a formula gets a leading apostrophe, which Excel
-    and LibreOffice read as "this is text" and do not show (OWASP's advice on CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:

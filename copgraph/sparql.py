@@ -37,13 +37,14 @@ from pathlib import Path
 
 import rdflib.plugins.sparql
 from pyparsing import ParseException
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query, SPARQLError
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES, bind_prefixes
+from copgraph.spreadsheet import spreadsheet_safe
 from copgraph.store import add_triples, engine, from_ox
 
 __all__ = [
@@ -105,7 +106,9 @@ class Answer:
         return json.loads(self.graph.serialize(format="json-ld", context=_context()))
 
     def to_csv(self) -> str:
-        """The answer as CSV: one column a variable, full IRIs, as the SPARQL 1.1 CSV format has it."""
+        """The answer as CSV: one column a variable, full IRIs, as the SPARQL 1.1 CSV format has it, except that
+        a text a spreadsheet would run as a formula gets a leading apostrophe (:mod:`copgraph.spreadsheet`);
+        numbers and IRIs are written as they are. JSON, XML and TSV give every value exactly."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         if self.kind == "ASK":
@@ -114,7 +117,7 @@ class Answer:
         elif self.kind == "SELECT":
             writer.writerow(self.variables)
             for row in self.rows:
-                writer.writerow(["" if v is None else str(v) for v in row])
+                writer.writerow([_csv_cell(v) for v in row])
         else:
             raise CopgraphError(f"A {self.kind} query answers with a graph, not a table; ask for ttl or json.")
         return buffer.getvalue()
@@ -489,6 +492,14 @@ def _select(variables: list[str], rows, max_rows: int | None) -> Answer:
             return Answer("SELECT", variables, kept, truncated=True)
         kept.append(tuple(row))
     return Answer("SELECT", variables, kept)
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Literal) and value.datatype in (None, XSD.string):  # text, not a number or a date
+        return spreadsheet_safe(str(value))
+    return str(value)
 
 
 def _graph(triples) -> Graph:

@@ -1,5 +1,7 @@
 """Running SPARQL: prefixes predeclared, mistakes located, and nothing but reading allowed."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -40,6 +42,19 @@ def test_results_as_table_csv_and_sparql_json(mini):
     assert data["head"]["vars"] == ["p", "name"]
     assert data["results"]["bindings"][0]["name"] == {"type": "literal", "value": "Ann Example"}
     json.dumps(data)
+
+
+def test_csv_writes_a_text_a_spreadsheet_would_run_as_text_and_numbers_as_they_are(mini):
+    query = """SELECT ?text ?number ?iri WHERE {
+        VALUES (?text ?number ?iri) { ('=HYPERLINK("http://evil","click")' -3 <https://example.org/-x>)
+                                      ("@SUM(A1)"@en 2.5 <https://example.org/y>) ("A-Z of care" 0 <https://example.org/z>) } }"""
+    rows = list(csv.reader(io.StringIO(run(mini, query).to_csv())))[1:]
+    assert rows == [
+        ["'=HYPERLINK(\"http://evil\",\"click\")", "-3", "https://example.org/-x"],
+        ["'@SUM(A1)", "2.5", "https://example.org/y"],
+        ["A-Z of care", "0", "https://example.org/z"],
+    ]
+    assert run(mini, query).to_json()["results"]["bindings"][0]["text"]["value"].startswith("=HYPERLINK")
 
 
 @pytest.mark.parametrize(
