@@ -52,6 +52,20 @@ def reports_errors(command):
     return update_wrapper(wrapper, command)
 
 
+def _own_data(ctx: click.Context, doing: str) -> Path | None:
+    """The data folder a command that changes files may change: --data, or the project's data/ in a source
+    checkout; never the data inside an installed copgraph, which the next install would put back."""
+    from copgraph import resources
+
+    if ctx.obj["data"] is not None or not resources.installed():
+        return ctx.obj["data"]
+    raise UserError(
+        f"copgraph {doing} changes the data files, and the data shipped with copgraph is part of its installation "
+        "(the next install would undo the change). Make a data folder of your own once, with "
+        "'copgraph init ./data', then give it: copgraph --data ./data ... (or set COPGRAPH_DATA)."
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data",
@@ -458,7 +472,7 @@ def forget(ctx: click.Context, name: str, reference: str | None, dry_run: bool, 
 
     spec = ctx.obj["store"]
     record = built_from(spec) or {}
-    data = ctx.obj["data"] or (Path(record["data"]) if record.get("data") else None)
+    data = Path(record["data"]) if record.get("data") and ctx.obj["data"] is None else _own_data(ctx, "forget")
     include = list(dict.fromkeys([*map(Path, ctx.obj["include"]), *map(Path, record.get("include", []))]))
     erasure = plan_forget(name, data, include)
     who = f"{erasure.person.label} ({erasure.person.curie})"
@@ -493,6 +507,41 @@ def forget(ctx: click.Context, name: str, reference: str | None, dry_run: bool, 
             "it again brings them back."
         )
     click.echo("Copies made before (exports, other stores, backups) still hold them: delete those too.")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def init(folder: Path) -> None:
+    """Make a data folder of your own: a copy of the data shipped with copgraph (the two reports, the
+    vocabularies, the spreadsheet templates), to import new cohorts into and forget people from.
+
+    \b
+    Example:
+        copgraph init ./data
+        copgraph --data ./data import participants.csv --dry-run
+    """
+    import shutil
+    import tempfile
+
+    from copgraph import resources
+
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UserError(f"{folder} already exists and is not an empty folder; give a new folder.")
+    if not folder.resolve().parent.is_dir():
+        raise UserError(f"Cannot make {folder}: the folder {folder.resolve().parent} does not exist.")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.copying-", dir=folder.resolve().parent))
+        try:
+            shutil.copytree(resources.data_dir(), staging, dirs_exist_ok=True)
+            if folder.exists():
+                folder.rmdir()
+            staging.rename(folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:
+        raise UserError(f"Cannot make {folder}: {error.strerror or error}.") from None
+    click.echo(f"Made {folder}: the reports, vocabularies and templates. Use it with: copgraph --data {folder} ...")
 
 
 @cli.command("import")
@@ -533,7 +582,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
                 '--merge "Helth Inovation Network=organisation:health-innovation-network" or --merge "Priya Sha=new".'
             )
         decisions[name.strip()] = target.strip()
-    data = ctx.obj["data"] or resources.data_dir()
+    data = _own_data(ctx, "import") or resources.data_dir()
     count = f"{len(files)} spreadsheet{'s' if len(files) != 1 else ''}"
     click.echo(f"... reading {count} and checking them against the graph in {data}", err=True)
     plan = plan_import(files, data, decisions=decisions)

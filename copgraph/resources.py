@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["data_dir", "ontology_dir", "queries_dir"]
+__all__ = ["data_dir", "installed", "ontology_dir", "queries_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -19,6 +19,12 @@ def _root() -> Path:
     if (bundled / "ontology").is_dir():
         return bundled
     return _PACKAGE.parent
+
+
+def installed() -> bool:
+    """Whether the shipped data is part of an installed package (a wheel) rather than a source checkout: then
+    it is not for editing, since the next install would undo any change."""
+    return _root() != _PACKAGE.parent
 
 
 def ontology_dir() -> Path:
