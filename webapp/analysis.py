@@ -16,23 +16,14 @@ def synergies():
     network = s.network
     cohort = request.args.get("cohort", "")
     theme = request.args.get("theme", "")
-    pairs: dict[tuple[str, str], object] = {}
-    for community, results in s.related.items():
-        for result in results:
-            key = tuple(sorted((community, result.community)))
-            if key not in pairs or result.score > pairs[key][2].score:
-                pairs[key] = (community, result.community, result)
     rows = []
-    for a, b, result in sorted(pairs.values(), key=lambda p: (-p[2].score, p[0], p[1])):
+    for a, b, result in s.synergy_pairs():
         if cohort and not ({BASE + cohort} & (set(network.nodes[a]["cohorts"]) | set(network.nodes[b]["cohorts"]))):
             continue
         if theme and BASE + theme not in (set(network[a]) | set(network[b])):
             continue
         rows.append({"a": a, "b": b, "score": result.score, "reasons": result.reasons})
-    cohorts = sorted((n[len(BASE) :], d["label"]) for n, d in network.nodes(data=True) if d["kind"] == "cohort")
-    themes = sorted(
-        ((n[len(BASE) :], d["label"]) for n, d in network.nodes(data=True) if d["kind"] == "theme"), key=lambda t: t[1]
-    )
+    cohorts, themes = s.choices("cohort"), s.choices("theme")
     return render_template(
         "synergies.html",
         rows=rows[:200],

@@ -163,11 +163,11 @@ def explore():
         notes=notes,
         styles=STYLES,
         data_url=url_for("explore.data", **request.args.to_dict(flat=False)),
-        cohorts=_choices(s, "cohort"),
-        themes=_choices(s, "theme"),
+        cohorts=s.choices("cohort"),
+        themes=s.choices("theme"),
         sectors=_attribute_choices(s, "sectors"),
         nations=_attribute_choices(s, "nations"),
-        professions=_choices(s, "profession"),
+        professions=s.choices("profession"),
         args=request.args,
         kinds=request.args.getlist("kind") or list(DEFAULT_KINDS),
     )
@@ -185,14 +185,6 @@ def data():
     cap = current_app.config["MAX_GRAPH_NODES"]
     text = state().once(f"explore default view, {cap} nodes", compute) if not request.args else compute()
     return Response(text, mimetype="application/json")
-
-
-def _choices(s, kind: str) -> list[tuple[str, str]]:
-    def compute() -> list[tuple[str, str]]:
-        nodes = s.network.nodes(data=True)
-        return sorted(((n[len(BASE) :], d["label"]) for n, d in nodes if d["kind"] == kind), key=lambda c: c[1])
-
-    return s.once(f"explore {kind} choices", compute)
 
 
 def _attribute_choices(s, attribute: str) -> list[tuple[str, str]]:

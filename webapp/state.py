@@ -52,7 +52,7 @@ class State:
     _related: dict[str, list[Relatedness]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _computed: dict[str, object] = field(default_factory=dict)
-    _computing: threading.Lock = field(default_factory=threading.Lock)
+    _computing: threading.RLock = field(default_factory=threading.RLock)  # one computation may ask for another
 
     @classmethod
     def build(cls, config) -> State:
@@ -110,6 +110,30 @@ class State:
         """Every community's related communities (the synergies page): one batch, under a second at 10,000
         people; an on-disk store keeps it beside the store, computed once per build."""
         return self.once("related", lambda: cached(self.graph, "synergies", lambda: synergies(self.network)))
+
+    def synergy_pairs(self) -> list[tuple[str, str, Relatedness]]:
+        """Each pair of related communities once, with its better score, best first: paired up once, not on
+        every visit to the synergies page (a second at 100,000 people)."""
+
+        def compute() -> list[tuple[str, str, Relatedness]]:
+            pairs: dict[tuple[str, str], tuple[str, str, Relatedness]] = {}
+            for community, results in self.related.items():
+                for result in results:
+                    key = tuple(sorted((community, result.community)))
+                    if key not in pairs or result.score > pairs[key][2].score:
+                        pairs[key] = (community, result.community, result)
+            return sorted(pairs.values(), key=lambda p: (-p[2].score, p[0], p[1]))
+
+        return self.once("synergy_pairs", compute)
+
+    def choices(self, kind: str) -> list[tuple[str, str]]:
+        """``(identifier, label)`` of every node of one kind (cohorts, themes ...), by label: a page's filter."""
+
+        def compute() -> list[tuple[str, str]]:
+            found = ((n[len(BASE) :], d["label"]) for n, d in self.network.nodes(data=True) if d["kind"] == kind)
+            return sorted(found, key=lambda pair: (pair[1], pair[0]))
+
+        return self.once(f"choices-{kind}", compute)
 
     def cross_boundary(self, most: int = 30) -> list[tuple[str, Suggestion]]:
         """The suggestions for people that cross the most boundaries, best first, as ``(person, suggestion)``:
