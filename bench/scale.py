@@ -115,11 +115,11 @@ def _boundaries_page_is_bounded() -> bool:
 
 
 def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
-    from copgraph.namespaces import BASE
-    from webapp import create_app
-
     import shutil
     import tempfile
+
+    from copgraph.namespaces import BASE
+    from webapp import create_app
 
     config = {"STORE": store, "INCLUDE": os.pathsep.join(include), "QUERY_WORKERS": 2}
     # The first start builds (and fills an empty build cache); the second reads what the first kept.

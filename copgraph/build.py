@@ -56,6 +56,7 @@ __all__ = [
     "fill",
     "load",
     "new_dataset",
+    "read_sources",
     "section_graphs",
 ]
 
@@ -150,6 +151,28 @@ def fill(
     step as it starts."""
     say = progress or (lambda step: None)
     reports, vocabularies = data_files(data)
+    read_sources(dataset, reports, vocabularies, include, say)
+    if audience != "curators":
+        say(f"taking out the people the {audience} audience may not see")
+    restrict(dataset, audience, derived=False)
+    say("deriving themes, methods and professions from the text")
+    derive(dataset)
+    say("entailing supertypes, broader themes, labels and provenance")
+    entail(dataset)
+    return dataset
+
+
+def read_sources(
+    dataset: Dataset,
+    reports: Sequence[Path],
+    vocabularies: Sequence[Path],
+    include: Sequence[Path | str] = (),
+    progress: Progress | None = None,
+) -> Dataset:
+    """Parse the ontology and the given source files, as they are, into their named graphs (see the module's
+    introduction): nothing is taken out, derived or entailed. Each file is checked as it is read; an included
+    file of a kind copgraph cannot read, or that does not exist, is refused before anything is read."""
+    say = progress or (lambda step: None)
     files = [_included(path) for path in include]
     say("reading the ontology, vocabularies and reports")
     _parse_into(dataset.graph(GRAPH.ontology), resources.ontology_dir() / "copgraph.ttl")
@@ -160,13 +183,6 @@ def fill(
     for path in files:
         say(f"reading {path.name}")
         _include(dataset, path)
-    if audience != "curators":
-        say(f"taking out the people the {audience} audience may not see")
-    restrict(dataset, audience, derived=False)
-    say("deriving themes, methods and professions from the text")
-    derive(dataset)
-    say("entailing supertypes, broader themes, labels and provenance")
-    entail(dataset)
     return dataset
 
 

@@ -39,11 +39,11 @@ from pathlib import Path
 from rdflib import FOAF, RDF, RDFS, Dataset, Literal, URIRef
 
 from copgraph import buildcache
-from copgraph.build import _include, _parse_into, _parse_trig, data_files, load
+from copgraph.build import data_files, load, read_sources
 from copgraph.errors import CopgraphError
 from copgraph.export import write_atomically
 from copgraph.lookup import Entity, find
-from copgraph.namespaces import COP, GRAPH
+from copgraph.namespaces import COP
 from copgraph.privacy import OWNED_BY, full_names, mentions
 from copgraph.rdfedit import remove_triples
 from copgraph.sparql import run
@@ -204,13 +204,11 @@ def apply_forget(erasure: Erasure, reference: str | None = None) -> Path:
 
 def _check(erasure: Erasure, replaced: dict[Path, Path]) -> None:
     """Read every source file as it will be and make sure nothing about the person is left."""
-    dataset = new_dataset()
-    for path in erasure.reports:
-        _parse_trig(dataset, replaced.get(path, path))
-    for path in erasure.vocabularies:
-        _parse_into(dataset.graph(GRAPH.vocabularies), replaced.get(path, path))
-    for path in erasure.includes:
-        _include(dataset, replaced.get(path, path))
+
+    def now(paths: list[Path]) -> list[Path]:
+        return [replaced.get(path, path) for path in paths]
+
+    dataset = read_sources(new_dataset(), now(erasure.reports), now(erasure.vocabularies), now(erasure.includes))
     left = remaining(dataset, erasure)
     if left:
         raise CopgraphError(

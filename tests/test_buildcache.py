@@ -59,9 +59,12 @@ def test_a_changed_file_builds_afresh(cache, mini_data):
     load(mini_data)
     report = mini_data / "mini-report.trig"
     text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("Healthy Ageing and Medicines Safety", "Healthy Ageing at Night"), encoding="utf-8")
+    renamed = text.replace("Healthy Ageing and Medicines Safety", "Healthy Ageing at Night")
+    report.write_text(renamed, encoding="utf-8")
     graph = load(mini_data)
-    labels = {str(row[0]) for row in run(graph, "SELECT ?l WHERE { ?c a cop:CommunityOfPractice ; rdfs:label ?l }").rows}
+    labels = {
+        str(row[0]) for row in run(graph, "SELECT ?l WHERE { ?c a cop:CommunityOfPractice ; rdfs:label ?l }").rows
+    }
     assert "Healthy Ageing at Night" in labels and "Healthy Ageing and Medicines Safety" not in labels
     assert len(buildcache.entries()) == 2
 
@@ -71,7 +74,8 @@ def test_an_included_file_is_part_of_what_names_the_entry(cache, mini_data, tmp_
     extra.write_text("<https://example.org/a> <https://example.org/b> 'one' .\n", encoding="utf-8")
     load(mini_data, include=[extra])
     extra.write_text("<https://example.org/a> <https://example.org/b> 'two' .\n", encoding="utf-8")
-    answer = run(load(mini_data, include=[extra]), "SELECT ?o WHERE { <https://example.org/a> <https://example.org/b> ?o }")
+    query = "SELECT ?o WHERE { <https://example.org/a> <https://example.org/b> ?o }"
+    answer = run(load(mini_data, include=[extra]), query)
     assert [str(row[0]) for row in answer.rows] == ["two"]
 
 

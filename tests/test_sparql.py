@@ -46,11 +46,13 @@ def test_results_as_table_csv_and_sparql_json(mini):
 
 def test_csv_writes_a_text_a_spreadsheet_would_run_as_text_and_numbers_as_they_are(mini):
     query = """SELECT ?text ?number ?iri WHERE {
-        VALUES (?text ?number ?iri) { ('=HYPERLINK("http://evil","click")' -3 <https://example.org/-x>)
-                                      ("@SUM(A1)"@en 2.5 <https://example.org/y>) ("A-Z of care" 0 <https://example.org/z>) } }"""
+        VALUES (?text ?number ?iri) {
+            ('=HYPERLINK("http://evil","click")' -3 <https://example.org/-x>)
+            ("@SUM(A1)"@en 2.5 <https://example.org/y>)
+            ("A-Z of care" 0 <https://example.org/z>) } }"""
     rows = list(csv.reader(io.StringIO(run(mini, query).to_csv())))[1:]
     assert rows == [
-        ["'=HYPERLINK(\"http://evil\",\"click\")", "-3", "https://example.org/-x"],
+        ['\'=HYPERLINK("http://evil","click")', "-3", "https://example.org/-x"],
         ["'@SUM(A1)", "2.5", "https://example.org/y"],
         ["A-Z of care", "0", "https://example.org/z"],
     ]
