@@ -618,8 +618,18 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
     show_default=True,
     help="The N-Quads file to write.",
 )
+@click.option(
+    "--programme-only",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="The share of people only the programme team may see (cop:ProgrammeOnly), e.g. 0.3.",
+)
+@click.option(
+    "--hidden", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="The share of hidden people."
+)
 @reports_errors
-def generate(people: int, seed: int, output: Path) -> None:
+def generate(people: int, seed: int, output: Path, programme_only: float, hidden: float) -> None:
     """Write a synthetic graph shaped like copgraph's, at any size, for trying out scale. Nothing in it is real.
 
     People with posts at organisations of real sectors and places, communities with power-law sizes and
@@ -629,6 +639,7 @@ def generate(people: int, seed: int, output: Path) -> None:
     Example:
         copgraph generate --people 10000 --seed 1 -o q10k.nq
         copgraph --include q10k.nq stats
+        copgraph generate --people 10000 --programme-only 0.3 --hidden 0.02 -o mixed.nq
     """
     from copgraph.generate import write
 
@@ -639,7 +650,7 @@ def generate(people: int, seed: int, output: Path) -> None:
             bar.update(done - state["done"])
             state["done"] = done
 
-        quads = write(output, people, seed=seed, progress=progress)
+        quads = write(output, people, seed=seed, progress=progress, programme_only=programme_only, hidden=hidden)
     click.echo(f"Wrote {output}: {quads:,} quads.", err=True)
 
 

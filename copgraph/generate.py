@@ -412,6 +412,8 @@ _COMMUNITY_DESCRIPTIONS = (
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _A = RDF.type.n3()
 _NAME = FOAF.name.n3()
+_VISIBILITY, _PROGRAMME_ONLY, _HIDDEN = COP.visibility.n3(), COP.ProgrammeOnly.n3(), COP.Hidden.n3()
+_VISIBILITY_SEED = 7_919
 _LABEL = RDFS.label.n3()
 _DESCRIPTION = DCTERMS.description.n3()
 _MEMBER_OF_POST = ORG.member.n3()
@@ -751,7 +753,14 @@ def _name(draw: _Draw, used: set[str]) -> str:
     return f"{given} {family} {number}"
 
 
-def generate(people: int, *, seed: int = 0, progress: Callable[[int, int], None] | None = None) -> Iterator[str]:
+def generate(
+    people: int,
+    *,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    programme_only: float = 0.0,
+    hidden: float = 0.0,
+) -> Iterator[str]:
     """Yield a synthetic graph of ``people`` people as N-Quads lines, all in the named graph :data:`GRAPH_NAME`.
 
     Parameters
@@ -764,6 +773,11 @@ def generate(people: int, *, seed: int = 0, progress: Callable[[int, int], None]
     progress : callable, optional
         Called as ``progress(done, total)`` with the number of people written so far: at the start, every
         1,000 people, and at the end.
+    programme_only, hidden : float
+        The shares of people, each between 0 and 1, given the visibility ``cop:ProgrammeOnly`` or ``cop:Hidden``
+        (:mod:`copgraph.privacy`), as people imported from the programme's spreadsheets would have. The rest
+        have none, which makes them public. Drawn apart from everything else, so the rest of the graph is the
+        same whatever the shares.
 
     Returns
     -------
@@ -780,15 +794,27 @@ def generate(people: int, *, seed: int = 0, progress: Callable[[int, int], None]
         raise CopgraphError(f"The number of people must be a whole number, 1 or more, not {people!r}.")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise CopgraphError(f"The seed must be a whole number, not {seed!r}.")
+    for name, share in (("programme-only", programme_only), ("hidden", hidden)):
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise CopgraphError(f"The share of {name} people must be a number from 0 to 1, not {share!r}.")
+    if programme_only + hidden > 1:
+        raise CopgraphError(
+            f"The shares of programme-only ({programme_only}) and hidden ({hidden}) people add up to more than 1."
+        )
     vocabulary = _read_vocabulary()
     _check(vocabulary)
-    return _lines(people, seed, progress, vocabulary)
+    return _lines(people, seed, progress, vocabulary, (programme_only, hidden))
 
 
 def _lines(
-    people: int, seed: int, progress: Callable[[int, int], None] | None, vocabulary: _Vocabulary
+    people: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None,
+    vocabulary: _Vocabulary,
+    shares: tuple[float, float] = (0.0, 0.0),
 ) -> Iterator[str]:
     draw = _Draw(seed)
+    seen = _Draw(seed + _VISIBILITY_SEED)  # visibility: its own sequence, so the rest does not depend on it
     graph = f"<{GRAPH_NAME}>"
 
     def quad(subject: str, predicate: str, obj: str) -> str:
@@ -911,6 +937,12 @@ def _lines(
         used_names.add(name)
         yield quad(person, _A, _PERSON)
         yield quad(person, _NAME, _literal(name))
+        if any(shares):
+            u = seen.random()
+            if u < shares[0]:
+                yield quad(person, _VISIBILITY, _PROGRAMME_ONLY)
+            elif u < shares[0] + shares[1]:
+                yield quad(person, _VISIBILITY, _HIDDEN)
 
         org = organisations[employer[number]]
         posts = [org]
@@ -960,6 +992,8 @@ def write(
     *,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    programme_only: float = 0.0,
+    hidden: float = 0.0,
 ) -> int:
     """Write :func:`generate`'s output to ``path`` atomically; return the number of quads written.
 
@@ -972,7 +1006,7 @@ def write(
         For bad input (see :func:`generate`), a folder that does not exist, or a path that cannot be written.
     """
     path = Path(path)
-    lines = generate(people, seed=seed, progress=progress)
+    lines = generate(people, seed=seed, progress=progress, programme_only=programme_only, hidden=hidden)
     folder = path.parent
     if not folder.is_dir():
         raise CopgraphError(f"Cannot write {path}: the folder {folder} does not exist; create it or choose another.")

@@ -354,3 +354,37 @@ def test_a_missing_folder_or_a_folder_as_the_path_is_a_sentence(tmp_path):
         write(tmp_path / "nowhere" / "synthetic.nq", 10)
     with pytest.raises(CopgraphError, match="it is a folder; give the name of a file"):
         write(tmp_path, 10)
+
+
+def test_shares_of_programme_only_and_hidden_people_change_nothing_else(tmp_path):
+    plain = list(generate(2000, seed=5))
+    mixed = list(generate(2000, seed=5, programme_only=0.3, hidden=0.05))
+    marks = [line for line in mixed if str(COP.visibility) in line]
+    assert [line for line in mixed if line not in marks] == plain
+    programme = sum(str(COP.ProgrammeOnly) in line for line in marks)
+    hidden = sum(str(COP.Hidden) in line for line in marks)
+    assert 500 < programme < 700 and 60 < hidden < 140  # 600 and 100 expected
+
+
+def test_the_public_sees_none_of_the_programme_only_or_hidden_people(tmp_path):
+    path = tmp_path / "mixed.nq"
+    write(path, 300, seed=2, programme_only=0.4, hidden=0.1)
+    marked = Dataset(default_union=True)
+    marked.parse(path, format="nquads")
+    kept_back = set(marked.subjects(COP.visibility, None))
+    public = load(include=[path], audience="public")
+    people = set(public.graph(GRAPH_NAME).subjects(RDF.type, FOAF.Person))
+    assert len(people) == 300 - len(kept_back) and not people & kept_back
+
+
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [
+        ({"programme_only": 1.5}, r"share of programme-only people must be a number from 0 to 1, not 1\.5"),
+        ({"hidden": -0.1}, r"share of hidden people must be a number from 0 to 1"),
+        ({"programme_only": 0.7, "hidden": 0.4}, r"add up to more than 1"),
+    ],
+)
+def test_a_share_out_of_range_is_a_sentence(shares, message):
+    with pytest.raises(CopgraphError, match=message):
+        generate(10, **shares)
