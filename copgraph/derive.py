@@ -246,6 +246,7 @@ def derive(dataset: Dataset) -> None:
     }
     # Many people share a job title and many texts repeat: each text is masked and matched once per scheme.
     found: dict[tuple[str, str], list[tuple[str, str, object, object]]] = {}
+    masked: dict[str, str] = {}  # each text's names blanked out, once for all schemes
     for rule in RULES:
         matcher = matchers[rule.scheme]
         link = str(rule.link)
@@ -254,9 +255,11 @@ def derive(dataset: Dataset) -> None:
             for subject, holder, words in _texts(dataset, rule, path):
                 key = (rule.scheme, words)
                 if key not in found:
+                    if words not in masked:
+                        masked[words] = _mask(words, skip)
                     found[key] = [
                         (str(concept), label, text(label), text(spelt))
-                        for concept, label, spelt in matcher.find(_mask(words, skip))
+                        for concept, label, spelt in matcher.find(masked[words])
                     ]
                 for concept, label, label_text, spelt in found[key]:
                     if (subject, link, concept) in asserted:
