@@ -7,10 +7,10 @@ For each size (0 = the seed graph alone) a synthetic graph is generated once (``
 memory is its own: load (build, derive, entail), each example query (median and 95th percentile), the
 projection to NetworkX, ``related`` and ``suggest`` (median over ten entities), the whole-network analytics
 (``synergies`` for every community, ``boundaries``), web app start-up, the work it then does in the background
-(boundaries, synergies, cross-boundary suggestions) and pages (Flask's test client: home, explore, an entity
-page, ``/sparql``, synergies, boundaries; each page's first visit and then its median). Beside them, the raw
-engine: the same quads in a bare pyoxigraph store, each example query run and serialised to SPARQL JSON with no
-copgraph code, against our path (the safety check, a query worker process, the answer and its JSON).
+(boundaries, synergies, cross-boundary suggestions) and pages (Flask's test client: home, explore and its graph
+data, an entity page, ``/sparql``, synergies, boundaries; each page's first visit and then its median). Beside
+them, the raw engine: the same quads in a bare pyoxigraph store, each example query run and serialised to SPARQL
+JSON with no copgraph code, against our path (the safety check, a query worker process, the answer and its JSON).
 
 Targets (issue 6, medians): at 10k people start-up under 3 s, example queries under 100 ms, related and
 suggest under 200 ms, pages under 500 ms, peak memory under 1 GB; at 100k people load under 60 s, peak memory
@@ -137,6 +137,8 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
     pages = {
         "home": "/",
         "explore": "/explore",
+        "explore data": "/explore.json",
+        "explore data, communities and themes": "/explore.json?kind=community&kind=theme",
         "entity": "/" + community[len(BASE) :],
         "sparql": "/sparql?" + __import__("urllib.parse").parse.urlencode({"query": query}),
         "synergies": "/synergies",

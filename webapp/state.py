@@ -52,7 +52,8 @@ class State:
     _related: dict[str, list[Relatedness]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _computed: dict[str, object] = field(default_factory=dict)
-    _computing: threading.RLock = field(default_factory=threading.RLock)  # one computation may ask for another
+    _computing: dict[str, threading.RLock] = field(default_factory=dict)  # a lock per computation
+    _computing_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, config) -> State:
@@ -90,7 +91,11 @@ class State:
     def once(self, name: str, compute):
         """``compute()`` the first time it is asked for; whoever asks meanwhile waits for that answer."""
         if name not in self._computed:
-            with self._computing:
+            # A lock of its own, so that a page needing something quick never waits behind the minutes of
+            # background work (boundaries at national size); reentrant, so that one computation may use another.
+            with self._computing_lock:
+                lock = self._computing.setdefault(name, threading.RLock())
+            with lock:
                 if name not in self._computed:
                     self._computed[name] = compute()
         return self._computed[name]
