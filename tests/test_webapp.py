@@ -101,20 +101,6 @@ def test_the_graph_data_is_plain_text_and_links_to_entity_pages(client):
     assert data["options"]["physics"]["stabilization"]["enabled"] is True
 
 
-def test_a_big_view_is_laid_out_on_the_server_the_same_way_every_time():
-    import networkx as nx
-
-    from webapp.explore import LAYOUT_ABOVE, layout
-
-    network = nx.relabel_nodes(nx.gnm_random_graph(LAYOUT_ABOVE + 100, 1200, seed=1), str)
-    first, again = layout(network), layout(network)
-    assert first == again and set(first) == set(network)
-    assert max(abs(c) for xy in first.values() for c in xy) == pytest.approx(1000)
-    linked = [abs(first[u][0] - first[v][0]) + abs(first[u][1] - first[v][1]) for u, v in network.edges()]
-    apart = [abs(first[u][0] - first[v][0]) + abs(first[u][1] - first[v][1]) for u, v in nx.non_edges(network)]
-    assert sum(linked) / len(linked) < sum(apart) / len(apart)  # linked nodes are drawn nearer each other
-
-
 def test_a_graph_never_sends_more_nodes_than_the_limit_and_says_so(app):
     app.config["MAX_GRAPH_NODES"] = 20
     try:

@@ -3,14 +3,13 @@
 The graph is drawn by vis-network, served from the copy bundled in the installed pyvis package (never a CDN);
 pyvis's option model sets the physics. A view never sends more than ``MAX_GRAPH_NODES`` nodes: beyond that it
 keeps the best-connected ones and says so. Above 300 nodes the layout is computed on the server (seeded, in
-igraph's C: :func:`layout`) and physics is off, because a browser cannot lay out more smoothly.
+igraph's C: :func:`copgraph.analysis.native.fruchterman_reingold`) and physics is off, because a browser cannot
+lay out more smoothly.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import threading
 from pathlib import Path
 
 import networkx as nx
@@ -18,6 +17,7 @@ import pyvis
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from pyvis.network import Network
 
+from copgraph.analysis.native import fruchterman_reingold
 from copgraph.analysis.related import ancestors
 from copgraph.namespaces import BASE
 from webapp.state import page_url, state
@@ -114,43 +114,12 @@ def view(args) -> tuple[nx.Graph, list[str]]:
     return sub, notes
 
 
-_LAYOUT_LOCK = threading.Lock()
-
-
-def layout(sub: nx.Graph, iterations: int = 50) -> dict[str, tuple[float, float]]:
-    """Positions for a view too big to lay out in the browser: Fruchterman-Reingold, as NetworkX's
-    ``spring_layout`` computes it, but in igraph's C (0.2 s for 1,500 nodes and 6,000 links, against 4.8 s),
-    seeded so that the same view always gets the same picture, and scaled to -1000..1000 like the rest of the
-    page expects."""
-    import igraph
-
-    nodes = sorted(sub)
-    index = {node: i for i, node in enumerate(nodes)}
-    graph = igraph.Graph(n=len(nodes), edges=sorted(tuple(sorted((index[u], index[v]))) for u, v in sub.edges()))
-    draw = random.Random(7)
-    start = [[draw.uniform(-1, 1), draw.uniform(-1, 1)] for _ in nodes]
-    with _LAYOUT_LOCK:  # igraph draws from one random number generator for the whole process
-        igraph.set_random_number_generator(random.Random(7))
-        try:
-            coords = graph.layout_fruchterman_reingold(seed=start, niter=iterations).coords
-        finally:
-            igraph.set_random_number_generator(random)
-    if not coords:
-        return {}
-    centre = [sum(c[axis] for c in coords) / len(coords) for axis in (0, 1)]
-    reach = max(abs(c[axis] - centre[axis]) for c in coords for axis in (0, 1)) or 1.0
-    return {
-        node: tuple(1000 * (c[axis] - centre[axis]) / reach for axis in (0, 1))
-        for node, c in zip(nodes, coords, strict=True)
-    }
-
-
 def vis_data(sub: nx.Graph) -> dict:
     """Nodes, edges and options for vis-network. Titles are plain text, which vis-network shows as text."""
     net = Network(directed=False)
     big = sub.number_of_nodes() > LAYOUT_ABOVE
     if big:
-        positions = layout(sub)
+        positions = fruchterman_reingold(sub)
         net.toggle_physics(False)
     else:
         net.barnes_hut(gravity=-4000, spring_length=120)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from copgraph.analysis.native import louvain
+
 __all__ = [
     "BOUNDARIES",
     "BROKERS",
@@ -339,14 +341,16 @@ def _brokerage(network: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, fl
 
 def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boundaries:
     """Classify every existing tie; count ties sector by sector and nation by nation; find spanners, brokers,
-    clusters and islands.
+        clusters and islands.
 
-    Ties are counted, not listed (:class:`Ties` lists them when asked). Brokers are the :data:`BROKERS` people
-    and organisations with the highest betweenness on the whole network, with Burt's constraint and effective
-    size. Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes and estimated from ``samples`` sources
-    above it (``betweenness_samples`` says how many; ``seed`` picks them). Clusters are Louvain communities of
-    the linked part of the network (``seed`` makes them deterministic), those holding a person or a community.
-    Islands are what nothing links yet: communities without any known person, and people without any community.
+        Ties are counted, not listed (:class:`Ties` lists them when asked). Brokers are the :data:`BROKERS` people
+        and organisations with the highest betweenness on the whole network, with Burt's constraint and effective
+        size. Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes and estimated from ``samples`` sources
+        above it (``betweenness_samples`` says how many; ``seed`` picks them). Clusters are Louvain communities of
+        the linked part of the network (``seed`` makes them deterministic; above :data:`EXACT_BETWEENNESS` nodes
+        found by igraph's implementation, :func:`copgraph.analysis.native.louvain`), those holding a person or a
+        community.
+        Islands are what nothing links yet: communities without any known person, and people without any community.
     """
     result = Boundaries()
     result.ties = Ties(network, _classify(network, result))
@@ -377,10 +381,12 @@ def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boun
         for n in candidates
     ]
     linked = network.subgraph(n for n in network if network.degree(n))
+    if linked.number_of_nodes() <= EXACT_BETWEENNESS:
+        clusters = nx.community.louvain_communities(linked, seed=seed)
+    else:  # the same algorithm in C: NetworkX's took over a minute at 100,000 people
+        clusters = louvain(linked, seed=seed)
     result.clusters = [
-        sorted(c)
-        for c in nx.community.louvain_communities(linked, seed=seed)
-        if any(network.nodes[n].get("kind") in {"person", "community"} for n in c)
+        sorted(c) for c in clusters if any(network.nodes[n].get("kind") in {"person", "community"} for n in c)
     ]
     result.clusters.sort(key=lambda c: (-len(c), c[0]))
     result.islands = {
