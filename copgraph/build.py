@@ -58,6 +58,7 @@ __all__ = [
     "new_dataset",
     "read_sources",
     "section_graphs",
+    "source_files",
 ]
 
 #: Files that can be included beside the project's data: suffix -> (rdflib format, pyoxigraph format name).
@@ -125,13 +126,7 @@ def load(
     if spec.kind != "memory":
         return fill(dataset, data, include, audience=audience)
     reports, vocabularies = data_files(data)
-    files = [
-        ("ontology", resources.ontology_dir() / "copgraph.ttl"),
-        *(("vocabulary", path) for path in vocabularies),
-        *(("report", path) for path in reports),
-        *(("include", _included(path)) for path in include),
-    ]
-    name = buildcache.key(files, audience)
+    name = buildcache.key(source_files(reports, vocabularies, include), audience)
     if name is None or not buildcache.read(name, dataset):
         fill(dataset, data, include, audience=audience)
         if name is not None:
@@ -162,6 +157,20 @@ def fill(
     return dataset
 
 
+def source_files(
+    reports: Sequence[Path], vocabularies: Sequence[Path], include: Sequence[Path | str] = ()
+) -> list[tuple[str, Path]]:
+    """Every file a build reads, in the order it reads them, each as ``(role, path)``: the ``ontology``, each
+    ``vocabulary``, each ``report`` and each ``include``d file. An included file of a kind copgraph cannot read,
+    or that does not exist, is refused here, before anything is read."""
+    return [
+        ("ontology", resources.ontology_dir() / "copgraph.ttl"),
+        *(("vocabulary", Path(path)) for path in vocabularies),
+        *(("report", Path(path)) for path in reports),
+        *(("include", _included(path)) for path in include),
+    ]
+
+
 def read_sources(
     dataset: Dataset,
     reports: Sequence[Path],
@@ -169,20 +178,20 @@ def read_sources(
     include: Sequence[Path | str] = (),
     progress: Progress | None = None,
 ) -> Dataset:
-    """Parse the ontology and the given source files, as they are, into their named graphs (see the module's
-    introduction): nothing is taken out, derived or entailed. Each file is checked as it is read; an included
-    file of a kind copgraph cannot read, or that does not exist, is refused before anything is read."""
+    """Parse the :func:`source_files`, as they are, into their named graphs (see the module's introduction):
+    nothing is taken out, derived or entailed. Each file is checked as it is read."""
     say = progress or (lambda step: None)
-    files = [_included(path) for path in include]
     say("reading the ontology, vocabularies and reports")
-    _parse_into(dataset.graph(GRAPH.ontology), resources.ontology_dir() / "copgraph.ttl")
-    for path in vocabularies:
-        _parse_into(dataset.graph(GRAPH.vocabularies), path)
-    for path in reports:
-        _parse_trig(dataset, path)
-    for path in files:
-        say(f"reading {path.name}")
-        _include(dataset, path)
+    for role, path in source_files(reports, vocabularies, include):
+        if role == "ontology":
+            _parse_into(dataset.graph(GRAPH.ontology), path)
+        elif role == "vocabulary":
+            _parse_into(dataset.graph(GRAPH.vocabularies), path)
+        elif role == "report":
+            _parse_trig(dataset, path)
+        else:
+            say(f"reading {path.name}")
+            _include(dataset, path)
     return dataset
 
 
