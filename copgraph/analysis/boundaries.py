@@ -341,16 +341,16 @@ def _brokerage(network: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, fl
 
 def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boundaries:
     """Classify every existing tie; count ties sector by sector and nation by nation; find spanners, brokers,
-        clusters and islands.
+    clusters and islands.
 
-        Ties are counted, not listed (:class:`Ties` lists them when asked). Brokers are the :data:`BROKERS` people
-        and organisations with the highest betweenness on the whole network, with Burt's constraint and effective
-        size. Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes and estimated from ``samples`` sources
-        above it (``betweenness_samples`` says how many; ``seed`` picks them). Clusters are Louvain communities of
-        the linked part of the network (``seed`` makes them deterministic; above :data:`EXACT_BETWEENNESS` nodes
-        found by igraph's implementation, :func:`copgraph.analysis.native.louvain`), those holding a person or a
-        community.
-        Islands are what nothing links yet: communities without any known person, and people without any community.
+    Ties are counted, not listed (:class:`Ties` lists them when asked). Brokers are the :data:`BROKERS` people
+    and organisations with the highest betweenness on the whole network, with Burt's constraint and effective
+    size. Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes and estimated from ``samples`` sources
+    above it (``betweenness_samples`` says how many; ``seed`` picks them). Clusters are Louvain communities of
+    the linked part of the network (``seed`` makes them deterministic; above :data:`EXACT_BETWEENNESS` nodes
+    found by igraph's implementation, :func:`copgraph.analysis.native.louvain`), those holding a person or a
+    community.
+    Islands are what nothing links yet: communities without any known person, and people without any community.
     """
     result = Boundaries()
     result.ties = Ties(network, _classify(network, result))
