@@ -376,7 +376,7 @@ def strings(dataset: Dataset, query: str) -> list[tuple[str | None, ...]]:
 
 
 def insert(dataset: Dataset, graph: URIRef, query: str) -> int:
-    """Add the ``?s ?p ?o`` rows of one of copgraph's own SELECT queries to a named graph; return how many.
+    """Add the rows of one of copgraph's own ``SELECT ?s ?p ?o`` queries to a named graph; return how many.
 
     For the build's rules (entailment), not for user queries. On Oxigraph the rows stay Oxigraph terms from
     query to store: converting a hundred thousand of them to rdflib and back costs seconds.
@@ -386,10 +386,7 @@ def insert(dataset: Dataset, graph: URIRef, query: str) -> int:
 
         store = dataset.store._inner
         name = ox.NamedNode(str(graph))
-        rows = [
-            ox.Quad(row["s"], row["p"], row["o"], name)
-            for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
-        ]
+        rows = [ox.Quad(*row, name) for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)]
         store.extend(rows)  # after the query is read: a write waits for every open read
         return len(rows)
     rows = run(dataset, query).rows
