@@ -22,9 +22,12 @@ import contextlib
 import random
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import igraph
 import networkx as nx
+
+if TYPE_CHECKING:
+    import igraph
 
 __all__ = ["fruchterman_reingold", "louvain", "seeded"]
 
@@ -35,6 +38,8 @@ _RANDOM = threading.Lock()
 def seeded(seed: int) -> Iterator[None]:
     """igraph's random numbers drawn from ``random.Random(seed)`` for the length of the block (one block at a time
     in the whole process), then from Python's ``random`` again, as igraph's default."""
+    import igraph  # here, not at the top: a start-up need not wait for it
+
     with _RANDOM:
         igraph.set_random_number_generator(random.Random(seed))
         try:
@@ -44,6 +49,8 @@ def seeded(seed: int) -> Iterator[None]:
 
 
 def _to_igraph(network: nx.Graph) -> tuple[igraph.Graph, list]:
+    import igraph
+
     nodes = sorted(network)
     index = {node: i for i, node in enumerate(nodes)}
     edges = sorted(tuple(sorted((index[u], index[v]))) for u, v in network.edges() if u != v)

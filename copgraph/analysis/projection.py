@@ -204,8 +204,11 @@ def project(dataset: Dataset) -> nx.Graph:
         for node, value, label in strings(dataset, query):
             values.setdefault(node, set()).add(value)
             labels[value] = label
-        for node in network:
-            network.nodes[node][attribute] = tuple(sorted(values.get(node, ())))
+        for node, data in network.nodes(data=True):
+            data[attribute] = tuple(sorted(values.get(node, ())))
+    # Edges are gathered first and added together, in the order first found (which fixes the network's
+    # adjacency order); each keeps every relation that links its two ends, whichever way round.
+    relations: dict[tuple[str, str], set[str]] = {}
     broader: dict[str, set[str]] = {}
     for projection in PROJECTIONS:
         for source, target in strings(dataset, projection.query):
@@ -213,12 +216,9 @@ def project(dataset: Dataset) -> nx.Graph:
                 continue
             if projection.relation == "broader":
                 broader.setdefault(source, set()).add(target)
-            if network.has_edge(source, target):
-                network.edges[source, target]["relations"] = tuple(
-                    sorted(set(network.edges[source, target]["relations"]) | {projection.relation})
-                )
-            else:
-                network.add_edge(source, target, relations=(projection.relation,))
+            key = (target, source) if (target, source) in relations else (source, target)
+            relations.setdefault(key, set()).add(projection.relation)
+    network.add_edges_from((u, v, {"relations": tuple(sorted(found))}) for (u, v), found in relations.items())
     network.graph["broader"] = {theme: tuple(sorted(parents)) for theme, parents in sorted(broader.items())}
     network.graph["labels"] = dict(sorted(labels.items()))
     return network
