@@ -126,9 +126,16 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
     # build cache, the second reads what the first kept. The app measured below is a third start.
     cache = tempfile.mkdtemp(prefix="copgraph-bench-cache-")
     os.environ["COPGRAPH_CACHE"] = cache
-    cold, warm = _startup(config), _startup(config)
+    (cold, cold_mb), (warm, warm_mb) = _startup(config), _startup(config, background=True)
     app = create_app(config)
-    result = {"startup_s": warm, "startup_cold_s": cold, "pages": {}, "first_visit_ms": {}}
+    result = {
+        "startup_s": warm,
+        "startup_cold_s": cold,
+        "startup_cold_peak_mb": cold_mb,
+        "serving_peak_mb": warm_mb,
+        "pages": {},
+        "first_visit_ms": {},
+    }
     start = time.perf_counter()
     app.extensions["copgraph"].warm()  # what a big network computes in the background after start-up
     result["background_s"] = round(time.perf_counter() - start, 2)
@@ -158,16 +165,20 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
     return result
 
 
-def _startup(config: dict) -> float:
+def _startup(config: dict, background: bool = False) -> tuple[float, int]:
     """Seconds to create the web app, in a new process (with the environment, and so the build cache, of this
-    one)."""
+    one), and that process's peak memory in MB: after start-up, or after the work the app does in the background
+    as well (the whole memory of a serving app, with no other copy of the graph in the process)."""
     code = (
-        "import sys, time, json; start = time.perf_counter(); from webapp import create_app; "
-        "app = create_app(json.loads(sys.argv[1])); print(time.perf_counter() - start); "
+        "import sys, time, json, resource; start = time.perf_counter(); from webapp import create_app; "
+        "app = create_app(json.loads(sys.argv[1])); took = time.perf_counter() - start; "
+        + ("app.extensions['copgraph'].warm(); " if background else "")
+        + "print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024); "
         "app.extensions['copgraph'].workers.close()"
     )
     done = subprocess.run([sys.executable, "-c", code, json.dumps(config)], capture_output=True, text=True, check=True)
-    return round(float(done.stdout.strip().splitlines()[-1]), 2)
+    took, peak = done.stdout.strip().splitlines()[-1].split()
+    return round(float(took), 2), int(peak)
 
 
 def _raw_engine(graph, examples, store: str, include: list[str], repeat: int) -> dict:
@@ -254,6 +265,11 @@ def report(r: dict) -> None:
             f"web app start-up {r.get('startup_cold_s', '-')} s building, {r['startup_s']} s from the build cache, "
             f"then {r['background_s']} s in the background"
         )
+        if "serving_peak_mb" in r:
+            print(
+                f"peak memory of a web app process: {r['startup_cold_peak_mb']} MB building, "
+                f"{r['serving_peak_mb']} MB started from the cache and after its background work"
+            )
         print(f"pages, first visit (ms): {r['first_visit_ms']}")
         print(f"pages: {r['pages']}")
         if "not_measured" in r:
