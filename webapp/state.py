@@ -101,7 +101,11 @@ class State:
         return self._computed[name]
 
     def warm(self) -> None:
-        """Compute what the boundaries and synergies pages need, if it is not computed yet."""
+        """Compute what the boundaries and synergies pages need, if it is not computed yet, and import what the
+        explore page draws with (which start-up leaves out)."""
+        import igraph  # noqa: F401
+        import pyvis.network  # noqa: F401
+
         self.boundaries  # noqa: B018 (computed and kept)
         self.related  # noqa: B018
         self.cross_boundary()
