@@ -1,8 +1,11 @@
 """Linking text to vocabulary concepts by label: the rules a curator relies on when writing labels."""
 
+import pyoxigraph as ox
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import URIRef
 
-from copgraph.derive import find_labels, normalise
+from copgraph.derive import _literal, find_labels, normalise
 from copgraph.namespaces import COP, GRAPH, ID
 
 
@@ -90,3 +93,11 @@ def test_nothing_is_derived_twice_when_a_report_already_states_it(mini_data):
     link = (ID.community["mini-polypharmacy"], COP.theme, URIRef(ID.theme["polypharmacy"]))
     assert link in graph
     assert link not in graph.graph(GRAPH.derived)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_a_matched_text_is_written_so_that_the_store_reads_back_exactly_that_text(text):
+    # Derivation writes what it matched as N-Triples: quotes, backslashes and line breaks in a report's words
+    # must come back unchanged.
+    [triple] = ox.parse(f"<urn:s> <urn:p> {_literal(text)} .\n", format=ox.RdfFormat.N_TRIPLES)
+    assert triple.object.value == text
