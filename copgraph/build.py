@@ -78,6 +78,7 @@ def load(
     store: StoreSpec | str | None = None,
     include: Sequence[Path | str] = (),
     audience: str = "curators",
+    progress: Progress | None = None,
 ) -> Dataset:
     """Load the whole knowledge graph, or the view of it that an audience may see.
 
@@ -99,6 +100,8 @@ def load(
         ``programme`` and ``public`` the people they may not see are taken out before anything else is computed.
         A persistent store cannot be changed when opened, so it must have been built for the audience (or hold
         nobody it may not see).
+    progress : callable, optional
+        Told each step as it starts (a sentence), for long loads: a minute at 100,000 people.
 
     Raises
     ------
@@ -107,12 +110,14 @@ def load(
         persistent store has not been built, or was built for a wider audience than ``audience``.
     """
     spec = store if isinstance(store, StoreSpec) else StoreSpec.parse(store)
+    say = progress or (lambda step: None)
     if spec.persistent:
         if include:
             raise CopgraphError(
                 f"The {spec} store holds what it was built with; to add files, build it again: "
                 f"copgraph --store {spec} build FILE ..."
             )
+        say(f"opening the {spec} store")
         dataset = open_dataset(spec)
         hidden = out_of_sight(dataset, audience)
         if hidden:
@@ -124,12 +129,15 @@ def load(
         return dataset
     dataset = new_dataset(spec)
     if spec.kind != "memory":
-        return fill(dataset, data, include, audience=audience)
+        return fill(dataset, data, include, say, audience)
     reports, vocabularies = data_files(data)
     name = buildcache.key(source_files(reports, vocabularies, include), audience)
+    if name is not None:
+        say("looking in the build cache for a graph built from the same files")
     if name is None or not buildcache.read(name, dataset):
-        fill(dataset, data, include, audience=audience)
+        fill(dataset, data, include, say, audience)
         if name is not None:
+            say("keeping the graph in the build cache")
             buildcache.write(name, dataset)
     return dataset
 

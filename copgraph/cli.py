@@ -673,19 +673,37 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         copgraph serve
         copgraph serve --host 0.0.0.0 --port 8080
     """
-    import waitress
+    import socket
+
+    from waitress.server import create_server
 
     from webapp import create_app
 
+    # The port is taken first, so that a port in use is said at once, not after a minute of loading.
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listening = socket.socket(family, kind, protocol)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError as error:
+        raise CopgraphError(
+            f"copgraph cannot listen on {host}:{port} ({error.strerror or error}): another program may be using "
+            "that port, or the address is not this machine's; choose another with --port or --host."
+        ) from None
     # create_app reads COPGRAPH_* settings
     if ctx.obj["data"] is not None:
         os.environ["COPGRAPH_DATA"] = str(ctx.obj["data"])
     os.environ["COPGRAPH_STORE"] = str(ctx.obj["store"])
     os.environ["COPGRAPH_INCLUDE"] = os.pathsep.join(str(path) for path in ctx.obj["include"])
     os.environ["COPGRAPH_AUDIENCE"] = ctx.obj["audience"] or "public"
-    app = create_app()
+    try:
+        app = create_app(progress=lambda step: click.echo(f"... {step}", err=True))
+    except BaseException:
+        listening.close()
+        raise
+    server = create_server(app, sockets=[listening], threads=threads, ident="copgraph")
     click.echo(f"copgraph is serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="copgraph")
+    server.run()
 
 
 ANALYSIS_FORMATS = click.Choice(["table", "json", "csv"])

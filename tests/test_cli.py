@@ -2,10 +2,14 @@
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
-from conftest import TESTS, make_data_dir
+from conftest import TESTS, free_port, make_data_dir
 
 from copgraph import resources
 from copgraph.cli import cli
@@ -125,3 +129,44 @@ def test_a_messy_import_from_the_command_line_exits_2_and_writes_nothing(tmp_pat
     assert result.exit_code == 2
     assert "participants.csv, row" in result.output
     assert not list(data.glob("import-*.trig"))
+
+
+def copgraph_command(data) -> list[str]:
+    """The copgraph command in a process of its own, as users run it, on a data folder."""
+    return [sys.executable, "-c", "from copgraph.cli import cli; cli()", "--data", str(data)]
+
+
+def test_serve_says_what_it_is_loading_then_serves_with_waitress(mini_data):
+    # At national size loading takes a minute: serve says each step, so the wait is never silent.
+    port = free_port()
+    command = copgraph_command(mini_data)
+    with subprocess.Popen([*command, "serve", "--port", str(port)], stderr=subprocess.PIPE, text=True) as server:
+        try:
+            said = []
+            for line in server.stderr:
+                said.append(line.strip())
+                if "serving on" in line:
+                    break
+            assert said[-1] == f"copgraph is serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", said
+            steps = [line for line in said if line.startswith("... ")]
+            assert steps[0] == "... reading the ontology, vocabularies and reports"
+            assert "... building the network" in steps and "... counting and indexing" in steps
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
+                assert answer.status == 200
+                assert answer.headers["Server"] == "copgraph"
+        finally:
+            server.terminate()
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(mini_data):
+    command = copgraph_command(mini_data)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = subprocess.run(
+            [*command, "serve", "--port", str(taken.getsockname()[1])], capture_output=True, text=True, timeout=120
+        )
+    assert result.returncode == 2
+    assert "cannot listen on 127.0.0.1:" in result.stderr and "choose another with --port" in result.stderr
+    assert "... reading" not in result.stderr  # said before loading anything
+    assert "Traceback" not in result.stderr

@@ -30,8 +30,9 @@ DEFAULTS = {
 }
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app: load the graph, compute the analytics, start the query workers, register the pages."""
+def create_app(test_config: dict | None = None, *, progress=None) -> Flask:
+    """Create the app: load the graph, compute the analytics, start the query workers, register the pages.
+    ``progress`` is told each step of the loading as it starts (``copgraph serve`` prints them)."""
     app = Flask(__name__)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("COPGRAPH_SECRET_KEY") or secrets.token_hex(32),
@@ -46,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp.state import State
 
-    app.extensions["copgraph"] = State.build(app.config)
+    app.extensions["copgraph"] = State.build(app.config, progress)
     app.context_processor(lambda: {"audience": app.extensions["copgraph"].audience})
 
     from webapp import analysis, explore, pages, security, sparql

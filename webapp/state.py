@@ -56,7 +56,9 @@ class State:
     _computing_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def build(cls, config) -> State:
+    def build(cls, config, progress=None) -> State:
+        """Load the graph the settings name and compute what every page needs; ``progress`` is told each step."""
+        say = progress or (lambda step: None)
         spec = StoreSpec.parse(config.get("STORE"))
         include = config.get("INCLUDE") or ()
         if isinstance(include, str):
@@ -68,12 +70,14 @@ class State:
                 f"COPGRAPH_AUDIENCE to {' or '.join(APP_AUDIENCES)} (hidden people are for curators, at the "
                 "command line)."
             )
-        graph = load(config.get("DATA"), store=spec, include=include, audience=audience)
+        graph = load(config.get("DATA"), store=spec, include=include, audience=audience, progress=progress)
+        say("building the network")
         network = cached(graph, "network", lambda: project(graph))
         if not spec.persistent:
             materialise(graph, network)  # a persistent store was given its suggestions when it was built
         # The counts include the suggestions just added, which the command line's counts of a build cache entry
         # (copgraph.buildcache) do not: kept under a name of their own.
+        say("counting and indexing")
         summary = cached(graph, "summary" if spec.persistent else "summary-with-suggestions", lambda: summarise(graph))
         workers = QueryWorkers(
             graph,
