@@ -197,7 +197,9 @@ def _texts(dataset: Dataset, rule: Rule, path: tuple[str, ...]) -> list[tuple[st
 
     steps = "/".join(f"^{step[1:]}" if step.startswith("~") else step for step in path[:-1])
     if steps:
-        pattern = f"?subject {steps} ?holder . ?holder {path[-1]} ?text ."
+        # A text held by a blank node (a post written as [ ... ] in a report) is credited to the subject itself:
+        # a blank node has no name for a match record to point at.
+        pattern = f"?subject {steps} ?on . ?on {path[-1]} ?text . BIND(IF(isIRI(?on), ?on, ?subject) AS ?holder)"
     else:
         pattern = f"?subject {path[-1]} ?text . BIND(?subject AS ?holder)"
     query = f"""SELECT DISTINCT ?subject ?holder ?text WHERE {{

@@ -1,10 +1,13 @@
 """Linking text to vocabulary concepts by label: the rules a curator relies on when writing labels."""
 
 import pyoxigraph as ox
+from conftest import TESTS, make_data_dir
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import URIRef
+from rdflib.namespace import PROV
 
+from copgraph.build import load
 from copgraph.derive import _literal, find_labels, normalise
 from copgraph.namespaces import COP, GRAPH, ID
 
@@ -70,6 +73,19 @@ def test_professions_come_from_job_titles(mini):
     ann, bob = ID.person["ann-example"], ID.person["bob-example"]
     assert set(mini.objects(ann, COP.profession)) == {ID.profession["nurse"]}
     assert set(mini.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
+
+
+def test_a_job_title_on_a_post_written_as_a_blank_node_still_gives_a_profession(tmp_path):
+    report = (TESTS / "data" / "mini-report.trig").read_text(encoding="utf-8")
+    named = "post:bob-example-1 a cop:Post ;"
+    assert named in report
+    (tmp_path / "report.trig").write_text(report.replace(named, "[] a cop:Post ;"), encoding="utf-8")
+    graph = load(make_data_dir(tmp_path / "data", tmp_path / "report.trig"))
+    bob = ID.person["bob-example"]
+    assert set(graph.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
+    # Each match record points at the person: the post has no name to point at.
+    for record in graph.subjects(COP.matchSubject, bob):
+        assert graph.value(record, PROV.wasDerivedFrom) is None
 
 
 def test_testimonies_mention_the_methods_they_name(mini):
