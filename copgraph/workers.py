@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import resource
 import threading
@@ -38,10 +39,22 @@ class QueryTimeout(CopgraphError):
     """A query ran past the time limit and was stopped."""
 
 
+def _address_space() -> int | None:
+    """How many bytes of address space this process holds now (Linux), or None where that cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _serve(graph: Dataset, connection: Connection, memory_bytes: int | None) -> None:
     graph = reopen_in_worker(graph)
     if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        # The limit is what a query may use on top of what the worker inherits from the app: at 100,000 people
+        # the app holds over 2 GB of address space, and a limit counted from zero would leave a query nothing.
+        limit = (_address_space() or 0) + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
             request = connection.recv()
@@ -75,7 +88,8 @@ class QueryWorkers:
     max_rows : int
         Rows a SELECT returns at most (the answer says when it was truncated).
     memory_mb : int, optional
-        Address-space limit of each worker, in MiB.
+        Memory a query may use, in MiB: each worker's address space is limited to what it inherits from the
+        app plus this much (Linux; elsewhere, to this much).
     """
 
     def __init__(

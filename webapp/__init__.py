@@ -25,7 +25,7 @@ DEFAULTS = {
     "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may run
     "MAX_ROWS": 10_000,  # rows a SELECT returns at most
     "QUERY_WORKERS": 2,  # queries that can run at once
-    "QUERY_MEMORY_MB": 2048,  # address space of a query worker
+    "QUERY_MEMORY_MB": 2048,  # memory a query may use, on top of the graph its worker inherits
     "MAX_GRAPH_NODES": 1_500,  # nodes a graph view sends to the browser at most
 }
 

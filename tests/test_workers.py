@@ -1,0 +1,32 @@
+"""Query workers: each query runs in a process of its own, within a time limit and a memory limit."""
+
+import pytest
+
+from copgraph.build import load
+from copgraph.errors import CopgraphError
+from copgraph.workers import QueryWorkers
+
+SMALL = "SELECT ?cohort WHERE { ?cohort a cop:Cohort }"
+#: Every triple with its graph: a few megabytes of answer.
+EVERYTHING = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: Sorting every pair of triples: tens of millions of rows held at once.
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return load()
+
+
+def test_the_memory_limit_counts_from_what_the_worker_inherits(graph):
+    # The app already holds hundreds of MB (gigabytes at national size) when it starts its workers: a limit of
+    # 64 MB is what a query may use on top of that, so a small query still runs.
+    with QueryWorkers(graph, processes=1, timeout=30, max_rows=None, memory_mb=64) as workers:
+        assert len(workers.run(EVERYTHING).rows) > 5000
+
+
+def test_a_query_that_needs_more_memory_than_allowed_is_stopped_and_the_next_one_runs(graph):
+    with QueryWorkers(graph, processes=1, timeout=30, memory_mb=64) as workers:
+        with pytest.raises(CopgraphError, match="memory"):
+            workers.run(HUNGRY)
+        assert len(workers.run(SMALL).rows) == 2
