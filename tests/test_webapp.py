@@ -228,3 +228,34 @@ def test_a_large_cluster_names_some_of_its_members_and_counts_the_rest(client, m
     monkeypatch.setattr("webapp.analysis.CLUSTER_NAMES", 2)
     html = client.get("/boundaries").get_data(as_text=True)
     assert "more people and communities" in html
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+        ("QUERY_WORKERS", "abc"),
+        ("QUERY_WORKERS", 0),
+        ("QUERY_TIMEOUT", "-1"),
+        ("MAX_ROWS", 2.5),
+        ("QUERY_MEMORY_MB", "x"),
+    ],
+)
+def test_a_wrong_number_in_a_setting_is_named_before_anything_is_loaded(setting, value):
+    from copgraph.errors import CopgraphError
+
+    with pytest.raises(
+        CopgraphError, match=rf"The setting COPGRAPH_{setting} must be .* of at least .*, not '{value}'"
+    ):
+        create_app({setting: value, "STORE": "oxigraph:/nowhere"})  # a store that is never opened: checked first
+
+
+def test_numbers_in_settings_may_come_as_text_from_the_environment(mini_data):
+    app = create_app({"DATA": str(mini_data), "QUERY_WORKERS": "1", "QUERY_TIMEOUT": "2.5", "QUERY_MEMORY_MB": ""})
+    try:
+        assert (app.config["QUERY_WORKERS"], app.config["QUERY_TIMEOUT"], app.config["QUERY_MEMORY_MB"]) == (
+            1,
+            2.5,
+            None,
+        )
+    finally:
+        app.extensions["copgraph"].workers.close()

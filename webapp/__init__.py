@@ -30,6 +30,36 @@ DEFAULTS = {
 }
 
 
+#: The settings that are numbers, each with its kind and least value; QUERY_MEMORY_MB may also be empty (no limit).
+NUMBERS = {
+    "QUERY_TIMEOUT": (float, 0.1),
+    "MAX_ROWS": (int, 1),
+    "QUERY_WORKERS": (int, 1),
+    "QUERY_MEMORY_MB": (int, 16),
+    "MAX_GRAPH_NODES": (int, 1),
+}
+
+
+def _numbers(config) -> None:
+    """Read each setting of :data:`NUMBERS` as its kind, or say which one is wrong, before anything is loaded."""
+    from copgraph.errors import CopgraphError
+
+    for name, (kind, least) in NUMBERS.items():
+        value = config.get(name)
+        if name == "QUERY_MEMORY_MB" and value in (None, "", 0):
+            config[name] = None
+            continue
+        try:
+            number = kind(value)
+            whole = not isinstance(value, float) or value.is_integer()
+        except (TypeError, ValueError):
+            number, whole = None, False
+        if number is None or isinstance(value, bool) or (kind is int and not whole) or number < least:
+            what = "a whole number" if kind is int else "a number"
+            raise CopgraphError(f"The setting COPGRAPH_{name} must be {what} of at least {least:g}, not '{value}'.")
+        config[name] = number
+
+
 def create_app(test_config: dict | None = None, *, progress=None) -> Flask:
     """Create the app: load the graph, compute the analytics, start the query workers, register the pages.
     ``progress`` is told each step of the loading as it starts (``copgraph serve`` prints them)."""
@@ -44,6 +74,8 @@ def create_app(test_config: dict | None = None, *, progress=None) -> Flask:
         app.config.from_prefixed_env("COPGRAPH")
     else:
         app.config.from_mapping(test_config)
+
+    _numbers(app.config)
 
     from webapp.state import State
 

@@ -81,10 +81,10 @@ class State:
         summary = cached(graph, "summary" if spec.persistent else "summary-with-suggestions", lambda: summarise(graph))
         workers = QueryWorkers(
             graph,
-            processes=int(config["QUERY_WORKERS"]),
-            timeout=float(config["QUERY_TIMEOUT"]),
-            max_rows=int(config["MAX_ROWS"]),
-            memory_mb=int(config["QUERY_MEMORY_MB"]) if config.get("QUERY_MEMORY_MB") else None,
+            processes=config["QUERY_WORKERS"],
+            timeout=config["QUERY_TIMEOUT"],
+            max_rows=config["MAX_ROWS"],
+            memory_mb=config["QUERY_MEMORY_MB"],
         )
         atexit.register(workers.close)
         built = cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)}, audience)
