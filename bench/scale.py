@@ -25,7 +25,6 @@ import inspect
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -81,7 +80,7 @@ def one(store: str, people: int, repeat: int) -> dict:
     if store == "rdflib" and people > 10_000:
         # rdflib's engine takes minutes per projection query at this size (206 s for all of them at 10k):
         # its load and example queries are measured; the rest would not finish in a useful time.
-        out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        out["peak_mb"] = _peak_mb()
         return out
     start = time.perf_counter()
     network = project(graph)
@@ -101,7 +100,7 @@ def one(store: str, people: int, repeat: int) -> dict:
     if store != "rdflib" or people <= 10_000:
         out.update(_pages(store, include, sample_c[0], repeat))
         out.update(_raw_engine(graph, examples, store, include, repeat))
-    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["peak_mb"] = _peak_mb()
     return out
 
 
