@@ -95,27 +95,49 @@ def _predicate(name: str) -> URIRef:
     return COP[local]
 
 
+#: A run of ASCII letters and digits (copied as it is), or any one other character (folded by :func:`_fold`).
+_RUN = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]")
+
+
+@functools.cache
+def _fold(char: str) -> str:
+    """One character as matching reads it: accents dropped, ``&`` as `` and ``, anything but a letter or digit
+    as a space."""
+    if char == "&":
+        return " and "
+    pieces = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return "".join(c if c.isalnum() else " " for c in pieces)
+
+
 @functools.lru_cache(maxsize=65_536)
 def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     """Text folded for matching, and for each folded character the index of the character it came from.
 
-    Accents are dropped, ``&`` reads as ``and``, and anything that is not a letter or digit becomes a space,
-    so "Experience-Based Co-Design" and "experience based co design" fold alike. Case is kept; matching
-    decides per label whether case matters.
+    Accents are dropped, ``&`` reads as ``and``, and anything that is not a letter or digit becomes a space
+    (one space for several), so "Experience-Based Co-Design" and "experience based co design" fold alike. Case
+    is kept; matching decides per label whether case matters.
+
+    >>> normalise("Café & Co-Design")
+    ('Cafe and Co Design', (0, 1, 2, 3, 4, 5, 5, 5, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15))
     """
     out: list[str] = []
     where: list[int] = []
-    for index, char in enumerate(text):
-        if char == "&":
-            pieces = " and "
-        else:
-            pieces = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-            pieces = "".join(c if c.isalnum() else " " for c in pieces)
-        for piece in pieces:
-            if piece == " " and out and out[-1] == " ":
+    space = False  # whether the folded text so far ends in a space
+    # Runs of plain letters and digits are copied whole: folding character by character took a third of
+    # derivation's time at 10,000 people.
+    for run in _RUN.finditer(text):
+        chars, start = run.group(), run.start()
+        if len(chars) > 1 or ("0" <= chars <= "9" or "A" <= chars <= "Z" or "a" <= chars <= "z"):
+            out.append(chars)
+            where.extend(range(start, run.end()))
+            space = False
+            continue
+        for piece in _fold(chars):
+            if piece == " " and space:
                 continue
+            space = piece == " "
             out.append(piece)
-            where.append(index)
+            where.append(start)
     return "".join(out), tuple(where)
 
 

@@ -188,11 +188,15 @@ def text_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+#: copgraph's prefixes, the longest namespace first (the most specific that fits is the one to write).
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
 def compact(term: object) -> str:
     """An IRI as a prefixed name when a copgraph prefix fits (``person:cleo-butterworth``), else as is."""
     if isinstance(term, URIRef):
         text = str(term)
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        for prefix, namespace in _LONGEST_FIRST:
             if text.startswith(namespace) and len(text) > len(namespace) and "/" not in text[len(namespace) :]:
                 return f"{prefix}:{text[len(namespace) :]}"
         return f"<{text}>"

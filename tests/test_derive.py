@@ -56,6 +56,27 @@ def test_normalise_keeps_a_map_back_to_the_original_text():
     assert len(where) == len(folded)
 
 
+def _normalise_one_character_at_a_time(text):
+    """What normalise means, spelt out: each character folded on its own, runs of spaces made one."""
+    import unicodedata
+
+    out, where = [], []
+    for index, char in enumerate(text):
+        pieces = " and " if char == "&" else unicodedata.normalize("NFKD", char)
+        for piece in pieces:
+            piece = piece if piece.isalnum() or piece == " " else ("" if unicodedata.combining(piece) else " ")
+            if not piece or (piece == " " and out and out[-1] == " "):
+                continue
+            out.append(piece)
+            where.append(index)
+    return "".join(out), tuple(where)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",))) | st.text("aZ09 &-_.\u00e9\u0301\ufb01\u00df\u0663"))
+def test_normalise_folds_each_character_as_if_on_its_own(text):
+    assert normalise(text) == _normalise_one_character_at_a_time(text)
+
+
 def test_derived_links_go_to_the_derived_graph_with_a_record_of_the_match(mini):
     community = ID.community["mini-polypharmacy"]
     derived = mini.graph(GRAPH.derived)
