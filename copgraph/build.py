@@ -79,6 +79,7 @@ def load(
     include: Sequence[Path | str] = (),
     audience: str = "curators",
     progress: Progress | None = None,
+    keep: bool = True,
 ) -> Dataset:
     """Load the whole knowledge graph, or the view of it that an audience may see.
 
@@ -102,6 +103,10 @@ def load(
         nobody it may not see).
     progress : callable, optional
         Told each step as it starts (a sentence), for long loads: a minute at 100,000 people.
+    keep : bool, optional
+        Whether a graph built afresh is written to the build cache before it is returned (the default). With
+        False the caller writes it, named by :func:`copgraph.buildcache.unkept` (the web app does, on the other
+        core, while it builds the network).
 
     Raises
     ------
@@ -136,9 +141,11 @@ def load(
         say("looking in the build cache for a graph built from the same files")
     if name is None or not buildcache.read(name, dataset):
         fill(dataset, data, include, say, audience)
-        if name is not None:
+        if name is not None and keep:
             say("keeping the graph in the build cache")
             buildcache.write(name, dataset)
+        elif name is not None:
+            dataset.store.unkept = name
     return dataset
 
 

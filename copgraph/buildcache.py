@@ -34,7 +34,7 @@ from rdflib import Dataset
 
 from copgraph.cache import VERSION_FILE
 
-__all__ = ["MOST_KEPT", "clear", "entries", "folder", "key", "read", "write"]
+__all__ = ["MOST_KEPT", "clear", "entries", "folder", "key", "read", "unkept", "write"]
 
 #: How many entries are kept; the least recently used go first.
 MOST_KEPT = 3
@@ -115,12 +115,19 @@ def write(name: str, dataset: Dataset) -> bool:
             if not (entry / _GRAPH).is_file():
                 return False
         dataset.store.keep = str(entry)
+        dataset.store.unkept = None
         _prune(root)
         return True
     except OSError:
         return False
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def unkept(dataset: Dataset) -> str | None:
+    """The name of the entry a graph that :func:`copgraph.build.load` built with ``keep=False`` is to be kept
+    as (with :func:`write`), or None: read from the cache, not built in memory, or the cache is off."""
+    return getattr(dataset.store, "unkept", None)
 
 
 def entries() -> list[Path]:

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from rdflib import Dataset
 
-__all__ = ["VERSION_FILE", "cached", "stamp", "version"]
+__all__ = ["VERSION_FILE", "cached", "remember", "stamp", "version"]
 
 T = TypeVar("T")
 
@@ -51,20 +51,36 @@ def version(dataset: Dataset) -> str | None:
 
 def cached(dataset: Dataset, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, or what it returned for this version of the store before."""
-    current = version(dataset)
-    if current is None:
+    path = _path(dataset, name)
+    if path is None:
         return compute()
-    folder = Path(dataset.store.keep) / "cache"
-    path = folder / f"{name}-{current}.pickle"
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass  # not computed yet for this version, or written by another copgraph: compute it again
     value = compute()
+    _write(path, value)
+    return value
+
+
+def remember(dataset: Dataset, name: str, value: T) -> T:
+    """Keep ``value``, computed before the store had a version, as what :func:`cached` would have computed."""
+    path = _path(dataset, name)
+    if path is not None:
+        _write(path, value)
+    return value
+
+
+def _path(dataset: Dataset, name: str) -> Path | None:
+    current = version(dataset)
+    return None if current is None else Path(dataset.store.keep) / "cache" / f"{name}-{current}.pickle"
+
+
+def _write(path: Path, value: object) -> None:
     with contextlib.suppress(OSError):  # a read-only store still works, only slower to start
-        folder.mkdir(exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        path.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -72,4 +88,3 @@ def cached(dataset: Dataset, name: str, compute: Callable[[], T]) -> T:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
-    return value

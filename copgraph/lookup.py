@@ -28,7 +28,7 @@ from copgraph.errors import CopgraphError
 from copgraph.namespaces import COP, GRAPH, PREFIXES, SDO
 from copgraph.sparql import compact, strings
 
-__all__ = ["KINDS", "Entity", "Fact", "describe", "display_label", "entities", "find"]
+__all__ = ["KINDS", "Entity", "Fact", "describe", "display_label", "entities", "find", "index", "use_index"]
 
 #: The kinds of entity users look up, most specific first, with the word users call them by.
 KINDS: tuple[tuple[URIRef, str], ...] = (
@@ -126,22 +126,33 @@ def display_label(dataset: Dataset, term: object) -> str:
 
 def entities(dataset: Dataset) -> list[Entity]:
     """Every entity users can look up, sorted by kind and label."""
-    return list(_index(dataset)[0])
+    return list(index(dataset)[0])
 
 
-def _index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]:
-    # Built once per dataset object and kept on it: a loaded graph does not change under the library.
-    index = getattr(dataset, "_copgraph_lookup_index", None)
-    if index is None:
-        index = cached(dataset, "lookup-index", lambda: _build_index(dataset))
-        dataset._copgraph_lookup_index = index
-    return index
+Index = tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]
 
 
-def _build_index(dataset: Dataset) -> tuple[tuple[Entity, ...], dict[str, tuple[Entity, ...]]]:
+def index(dataset: Dataset) -> Index:
+    """What :func:`find` and :func:`entities` look names up in: every entity, and every entity by each of its
+    folded names. Built when first asked for, then kept on the dataset: a loaded graph does not change under
+    the library."""
+    found = getattr(dataset, "_copgraph_lookup_index", None)
+    if found is None:
+        found = cached(dataset, "lookup-index", lambda: _build_index(dataset))
+        dataset._copgraph_lookup_index = found
+    return found
+
+
+def use_index(dataset: Dataset, built: Index) -> None:
+    """Give ``dataset`` the :func:`index` built from the same graph elsewhere (in a forked copy of this
+    process, by :mod:`copgraph.alongside`)."""
+    dataset._copgraph_lookup_index = built
+
+
+def _build_index(dataset: Dataset) -> Index:
     # Two queries for every entity's kind and names, rather than a lookup per entity (2 s at 10,000 people).
     classes = " ".join(f"<{cls}>" for cls, _ in KINDS)
-    rank = {str(cls): (index, word) for index, (cls, word) in enumerate(KINDS)}
+    rank = {str(cls): (position, word) for position, (cls, word) in enumerate(KINDS)}
     kinds: dict[str, tuple[int, str]] = {}
     typed = f"VALUES ?class {{ {classes} }} ?iri a ?class FILTER(isIRI(?iri))"
     for iri, cls in strings(dataset, f"SELECT ?iri ?class WHERE {{ {typed} }}"):
@@ -196,7 +207,7 @@ def find(dataset: Dataset, name: str, *, kind: str | None = None) -> Entity:
     CopgraphError
         When no entity, or more than one, fits; the message suggests what may have been meant.
     """
-    _, by_name = _index(dataset)
+    _, by_name = index(dataset)
     wanted = fold(name)
     if not wanted:
         raise CopgraphError("Give a name to look up, e.g. 'SEL Polypharmacy' or 'Cleo Butterworth'.")

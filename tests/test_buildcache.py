@@ -143,3 +143,36 @@ def test_forgetting_a_person_empties_the_cache(cache, tmp_path):
     apply_forget(plan_forget("Tomasz Okafor", data))
     assert buildcache.entries() == []
     assert not run(load(data), f"ASK {{ <{TOMASZ}> ?p ?o }}").boolean
+
+
+@pytest.mark.parametrize("alongside", [True, False], ids=["counted alongside", "counted in turn"])
+def test_the_web_app_keeps_what_it_built_and_its_next_start_reads_all_of_it(cache, mini_data, monkeypatch, alongside):
+    import networkx as nx
+
+    import copgraph.alongside
+    from webapp import create_app
+
+    if not alongside:  # as at national size, where the app is too big to copy
+        monkeypatch.setattr(copgraph.alongside, "MOST_MB", 0)
+
+    def start():
+        state = create_app({"DATA": str(mini_data), "QUERY_WORKERS": 1, "TESTING": True}).extensions["copgraph"]
+        state.workers.close()
+        return state
+
+    first = start()
+    if alongside:
+        first.keeping.join()  # the graph is kept after start-up, then what was computed from it
+    else:
+        assert first.keeping is None  # kept during start-up
+    (entry,) = buildcache.entries()
+    kept = sorted(path.name.rsplit("-", 1)[0] for path in (entry / "cache").iterdir())
+    assert kept == ["lookup-index", "network", "summary", "summary-with-suggestions"]
+    second = start()
+    assert second.keeping is None and read_from_cache(second.graph)
+    timeless = [{q for q in quads(state.graph) if "startedAtTime" not in q} for state in (first, second)]
+    assert timeless[0] == timeless[1]  # the suggestions are computed again, at another time
+    assert second.summary == first.summary
+    assert second.by_iri == first.by_iri
+    assert nx.utils.graphs_equal(second.network, first.network)
+    assert dict(second.network.nodes(data=True)) == dict(first.network.nodes(data=True))

@@ -12,15 +12,17 @@ import networkx as nx
 from flask import abort, current_app
 from rdflib import Dataset, URIRef
 
+from copgraph import buildcache
+from copgraph.alongside import Alongside, alongside
 from copgraph.analysis.boundaries import Boundaries, boundaries
 from copgraph.analysis.materialise import materialise
 from copgraph.analysis.projection import project
 from copgraph.analysis.related import Relatedness, related, synergies
 from copgraph.analysis.suggest import Suggestion, suggest
 from copgraph.build import load
-from copgraph.cache import cached
+from copgraph.cache import cached, remember, version
 from copgraph.errors import CopgraphError
-from copgraph.lookup import Entity, entities
+from copgraph.lookup import Entity, Index, entities, index, use_index
 from copgraph.namespaces import BASE
 from copgraph.stats import Summary, summarise
 from copgraph.store import StoreSpec
@@ -48,6 +50,8 @@ class State:
     workers: QueryWorkers
     by_iri: dict[URIRef, Entity]
     audience: str = "public"
+    #: Keeping a graph just built, and what was computed from it, in the build cache (None: nothing to keep).
+    keeping: threading.Thread | None = None
     _suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
     _related: dict[str, list[Relatedness]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,15 +74,53 @@ class State:
                 f"COPGRAPH_AUDIENCE to {' or '.join(APP_AUDIENCES)} (hidden people are for curators, at the "
                 "command line)."
             )
-        graph = load(config.get("DATA"), store=spec, include=include, audience=audience, progress=progress)
-        say("building the network")
-        network = cached(graph, "network", lambda: project(graph))
-        if not spec.persistent:
-            materialise(graph, network)  # a persistent store was given its suggestions when it was built
-        # The counts include the suggestions just added, which the command line's counts of a build cache entry
-        # (copgraph.buildcache) do not: kept under a name of their own.
-        say("counting and indexing")
-        summary = cached(graph, "summary" if spec.persistent else "summary-with-suggestions", lambda: summarise(graph))
+        graph = load(config.get("DATA"), store=spec, include=include, audience=audience, progress=progress, keep=False)
+        # A graph just built in memory is counted and indexed in a forked copy of this process, on the other
+        # core, while this one builds the network (copgraph.alongside: only while the app is small enough for a
+        # copy); that copy then keeps the graph in the build cache, and what was computed from it is kept beside
+        # it once that is done, after start-up (see keep_in_cache).
+        counting, keeping = None, None
+        entry = buildcache.unkept(graph)
+        if spec.kind == "memory" and version(graph) is None:
+            app = os.getpid()
+
+            def count() -> tuple[Summary, Index]:
+                # With a thread of its own for the triples only here: in a copy, the other core is taken.
+                return summarise(graph, overlap=os.getpid() == app), index(graph)
+
+            def keep() -> str | None:
+                return graph.store.keep if buildcache.write(entry, graph) else None
+
+            with alongside(count, afterwards=keep if entry else None) as counting:
+                say("building the network" + (" (counting and indexing alongside)" if counting.forked else ""))
+                network = project(graph)
+                say("counting and indexing")
+                counted, built_index = counting.result()
+            use_index(graph, built_index)
+        else:
+            say("building the network")
+            network = cached(graph, "network", lambda: project(graph))
+            say("counting and indexing")
+        written = 0 if spec.persistent else materialise(graph, network)  # a persistent store was given its own
+        # The counts include the suggestions just written (for a network small enough to have them all), which
+        # the command line's counts of a build cache entry do not: kept under a name of their own.
+        summary = cached(
+            graph,
+            "summary" if spec.persistent else "summary-with-suggestions",
+            lambda: counted if counting is not None and not written else summarise(graph),
+        )
+        if counting is not None:
+            kept = {"network": network, "lookup-index": built_index, "summary": counted}
+            kept["summary-with-suggestions"] = summary
+            if counting.forked and entry is not None:
+                keeping = threading.Thread(target=keep_in_cache, args=(graph, counting, kept), name="copgraph-keep")
+                keeping.start()  # not a daemon: the app leaves no entry half-kept when it stops
+            else:
+                # Here and now, before the query workers are forked: a fork while Oxigraph writes out the graph
+                # in another thread could leave a worker waiting forever on a lock held by that thread.
+                if entry is not None:
+                    say("keeping the graph in the build cache")
+                keep_in_cache(graph, counting, kept)
         workers = QueryWorkers(
             graph,
             processes=config["QUERY_WORKERS"],
@@ -87,7 +129,7 @@ class State:
             memory_mb=config["QUERY_MEMORY_MB"],
         )
         atexit.register(workers.close)
-        built = cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)}, audience)
+        built = cls(graph, network, summary, workers, {e.iri: e for e in entities(graph)}, audience, keeping)
         if network.number_of_nodes() > WARM_ABOVE:
             threading.Thread(target=built.warm, name="copgraph-warm", daemon=True).start()
         return built
@@ -185,6 +227,19 @@ class State:
                 404, f"Nothing in the graph has the identifier '{iri[len(BASE) :] if iri.startswith(BASE) else iri}'."
             )
         return found
+
+
+def keep_in_cache(graph: Dataset, counting: Alongside, computed: dict[str, object]) -> None:
+    """Once the forked copy that counted ``graph`` has kept it in the build cache (if it was to), keep what was
+    computed from it beside it (each value under its name), so that the next start reads them all."""
+    try:
+        kept = counting.afterwards()
+    except CopgraphError:
+        return  # the cache is a convenience: the next start builds again
+    if kept is not None:
+        graph.store.keep, graph.store.unkept = kept, None
+        for name, value in computed.items():
+            remember(graph, name, value)
 
 
 def state() -> State:
