@@ -1,6 +1,7 @@
 """Work done alongside (``copgraph.alongside``): on the other core, in a forked copy of the process, with its
 result, or what it raised, handed back as if it had run here."""
 
+import gc
 import os
 
 import pytest
@@ -16,6 +17,7 @@ def test_the_work_runs_in_another_process_and_its_result_comes_back():
     assert other.forked
     assert other.result() != here
     assert other.afterwards() == "kept"
+    assert gc.get_freeze_count() == 0  # left out of collections only while the copy worked
 
 
 def test_a_process_too_big_to_copy_does_the_work_itself(monkeypatch):
