@@ -33,7 +33,7 @@ from typing import Generic, TypeVar
 
 from copgraph.errors import CopgraphError
 
-__all__ = ["MOST_MB", "Alongside", "alongside", "resident_mb"]
+__all__ = ["MOST_MB", "Alongside", "alongside", "process_memory"]
 
 T = TypeVar("T")
 
@@ -41,12 +41,14 @@ T = TypeVar("T")
 MOST_MB = 1024
 
 
-def resident_mb() -> int | None:
-    """How many megabytes this process holds in memory now (Linux), or None where that cannot be read."""
+def process_memory() -> tuple[int, int] | None:
+    """This process's address space and resident memory now, in bytes (Linux), or None where they cannot be
+    read."""
     try:
         with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // (1 << 20)
-    except (OSError, ValueError, IndexError):
+            size, resident = statm.read().split()[:2]
+        return int(size) * os.sysconf("SC_PAGE_SIZE"), int(resident) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
         return None
 
 
@@ -75,8 +77,8 @@ class Alongside(Generic[T]):
         self._outcomes: list[tuple[bool, object]] = []
         #: Whether the work runs in a forked copy (else here, when its result is asked for).
         self.forked = False
-        resident = resident_mb() if fork and hasattr(os, "fork") else None
-        if resident is not None and resident < MOST_MB:
+        memory = process_memory() if fork and hasattr(os, "fork") else None
+        if memory is not None and memory[1] < MOST_MB << 20:
             self._start()
 
     def _start(self) -> None:

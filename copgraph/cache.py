@@ -64,12 +64,11 @@ def cached(dataset: Dataset, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def remember(dataset: Dataset, name: str, value: T) -> T:
+def remember(dataset: Dataset, name: str, value: object) -> None:
     """Keep ``value``, computed before the store had a version, as what :func:`cached` would have computed."""
     path = _path(dataset, name)
     if path is not None:
         _write(path, value)
-    return value
 
 
 def _path(dataset: Dataset, name: str) -> Path | None:

@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import resource
 import threading
@@ -27,6 +26,7 @@ from multiprocessing.connection import Connection
 
 from rdflib import Dataset, Graph
 
+from copgraph.alongside import process_memory
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import bind_prefixes
 from copgraph.sparql import Answer, check, run
@@ -39,21 +39,12 @@ class QueryTimeout(CopgraphError):
     """A query ran past the time limit and was stopped."""
 
 
-def _address_space() -> int | None:
-    """How many bytes of address space this process holds now (Linux), or None where that cannot be read."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def _serve(graph: Dataset, connection: Connection, memory_bytes: int | None) -> None:
     graph = reopen_in_worker(graph)
     if memory_bytes:
         # The limit is what a query may use on top of what the worker inherits from the app: at 100,000 people
         # the app holds over 2 GB of address space, and a limit counted from zero would leave a query nothing.
-        limit = (_address_space() or 0) + memory_bytes
+        limit = (process_memory() or (0, 0))[0] + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:

@@ -104,14 +104,18 @@ class State:
         written = 0 if spec.persistent else materialise(graph, network)  # a persistent store was given its own
         # The counts include the suggestions just written (for a network small enough to have them all), which
         # the command line's counts of a build cache entry do not: kept under a name of their own.
-        summary = cached(
-            graph,
-            "summary" if spec.persistent else "summary-with-suggestions",
-            lambda: counted if counting is not None and not written else summarise(graph),
-        )
-        if counting is not None:
-            kept = {"network": network, "lookup-index": built_index, "summary": counted}
-            kept["summary-with-suggestions"] = summary
+        if counting is None:
+            summary = cached(
+                graph, "summary" if spec.persistent else "summary-with-suggestions", lambda: summarise(graph)
+            )
+        else:
+            summary = summarise(graph) if written else counted
+            kept = {
+                "network": network,
+                "lookup-index": built_index,
+                "summary": counted,
+                "summary-with-suggestions": summary,
+            }
             if counting.forked and entry is not None:
                 keeping = threading.Thread(target=keep_in_cache, args=(graph, counting, kept), name="copgraph-keep")
                 keeping.start()  # not a daemon: the app leaves no entry half-kept when it stops
