@@ -176,3 +176,25 @@ def test_the_web_app_keeps_what_it_built_and_its_next_start_reads_all_of_it(cach
     assert second.by_iri == first.by_iri
     assert nx.utils.graphs_equal(second.network, first.network)
     assert dict(second.network.nodes(data=True)) == dict(first.network.nodes(data=True))
+
+
+def test_the_network_the_web_app_keeps_does_not_change_while_pages_read_the_network(mini):
+    # The web app keeps the network in the cache in a thread of its own while pages read it in others, and
+    # reading a NetworkX graph adds to it (its views are made on first use): pickling a graph that changes
+    # meanwhile fails ("dictionary changed size during iteration"). What is kept is the same network in a graph
+    # object that no page reads.
+    import pickle
+
+    import networkx as nx
+
+    from copgraph.analysis.projection import project
+    from webapp.state import _unchanging
+
+    network = project(mini)
+    kept = _unchanging(network)
+    before = dict(vars(kept))
+    network.nodes, network.adj, network.edges, network.degree  # noqa: B018 (what a page's first reads do)
+    assert vars(kept) == before
+    again = pickle.loads(pickle.dumps(kept))
+    assert nx.utils.graphs_equal(again, network) and again.graph == network.graph
+    assert dict(again.nodes(data=True)) == dict(network.nodes(data=True))

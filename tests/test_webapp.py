@@ -259,3 +259,14 @@ def test_numbers_in_settings_may_come_as_text_from_the_environment(mini_data):
         )
     finally:
         app.extensions["copgraph"].workers.close()
+
+
+def test_the_web_app_imports_numpy_and_scipy_only_when_an_analysis_needs_them():
+    # They take 0.2 s to import, and a large graph's start-up needs neither: its suggestions and synergies are
+    # computed after start-up (a small graph's are computed during it, and import them then).
+    import subprocess
+    import sys
+
+    code = "import sys, webapp, webapp.state, webapp.explore; print(sorted({'numpy', 'scipy'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

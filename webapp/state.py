@@ -7,6 +7,7 @@ import os
 import random
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from flask import abort, current_app
@@ -14,11 +15,7 @@ from rdflib import Dataset, URIRef
 
 from copgraph import buildcache
 from copgraph.alongside import Alongside, alongside
-from copgraph.analysis.boundaries import Boundaries, boundaries
-from copgraph.analysis.materialise import materialise
 from copgraph.analysis.projection import project
-from copgraph.analysis.related import Relatedness, related, synergies
-from copgraph.analysis.suggest import Suggestion, suggest
 from copgraph.build import load
 from copgraph.cache import cached, remember, version
 from copgraph.errors import CopgraphError
@@ -27,6 +24,11 @@ from copgraph.namespaces import BASE
 from copgraph.stats import Summary, summarise
 from copgraph.store import StoreSpec
 from copgraph.workers import QueryWorkers
+
+if TYPE_CHECKING:  # the analytics import numpy and SciPy (0.2 s): when first used, not at start-up
+    from copgraph.analysis.boundaries import Boundaries
+    from copgraph.analysis.related import Relatedness
+    from copgraph.analysis.suggest import Suggestion
 
 #: Who the web app may be shown to (:data:`copgraph.privacy.AUDIENCES`).
 APP_AUDIENCES = ("public", "programme")
@@ -101,6 +103,8 @@ class State:
             say("building the network")
             network = cached(graph, "network", lambda: project(graph))
             say("counting and indexing")
+        from copgraph.analysis.materialise import materialise
+
         written = 0 if spec.persistent else materialise(graph, network)  # a persistent store was given its own
         # The counts include the suggestions just written (for a network small enough to have them all), which
         # the command line's counts of a build cache entry do not: kept under a name of their own.
@@ -111,7 +115,7 @@ class State:
         else:
             summary = summarise(graph) if written else counted
             kept = {
-                "network": network,
+                "network": _unchanging(network),
                 "lookup-index": built_index,
                 "summary": counted,
                 "summary-with-suggestions": summary,
@@ -162,12 +166,16 @@ class State:
 
     @property
     def boundaries(self) -> Boundaries:
+        from copgraph.analysis.boundaries import boundaries
+
         return self.once("boundaries", lambda: boundaries(self.network))
 
     @property
     def related(self) -> dict[str, list[Relatedness]]:
         """Every community's related communities (the synergies page): one batch, under a second at 10,000
         people; an on-disk store keeps it beside the store, computed once per build."""
+        from copgraph.analysis.related import synergies
+
         return self.once("related", lambda: cached(self.graph, "synergies", lambda: synergies(self.network)))
 
     def synergy_pairs(self) -> list[tuple[str, str, Relatedness]]:
@@ -211,6 +219,8 @@ class State:
     def related_to(self, node: str) -> list[Relatedness]:
         """The communities most related to one entity, computed when first asked for (or taken from
         :attr:`related`, if that is computed already)."""
+        from copgraph.analysis.related import related
+
         if node in self._computed.get("related", {}):
             return self.related[node]
         with self._lock:
@@ -219,6 +229,8 @@ class State:
             return self._related[node]
 
     def suggestions(self, node: str, limit: int = 10) -> list[Suggestion]:
+        from copgraph.analysis.suggest import suggest
+
         with self._lock:
             if node not in self._suggestions:
                 self._suggestions[node] = list(suggest(self.network, node, limit=limit))
@@ -231,6 +243,15 @@ class State:
                 404, f"Nothing in the graph has the identifier '{iri[len(BASE) :] if iri.startswith(BASE) else iri}'."
             )
         return found
+
+
+def _unchanging(network: nx.Graph) -> nx.Graph:
+    """The same network (the very same nodes and edges) in a graph object that nothing else uses, for keeping in
+    the build cache while other threads read the network: reading a NetworkX graph adds to it (its views are
+    made on first use), and pickling a graph whose attributes change meanwhile fails."""
+    same = nx.Graph.__new__(type(network))
+    same.__dict__.update(graph=network.graph, _node=network._node, _adj=network._adj, __networkx_cache__={})
+    return same
 
 
 def keep_in_cache(graph: Dataset, counting: Alongside, computed: dict[str, object]) -> None:

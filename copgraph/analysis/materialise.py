@@ -27,8 +27,6 @@ from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import PROV
 
 from copgraph.analysis.projection import project
-from copgraph.analysis.related import related
-from copgraph.analysis.suggest import suggest
 from copgraph.namespaces import BASE, COP, GRAPH
 
 __all__ = ["MOST_ENTITIES", "PARAMETERS", "materialise"]
@@ -65,6 +63,10 @@ def materialise(
     network = network if network is not None else project(dataset)
     if sum(1 for _, kind in network.nodes(data="kind") if kind in {"person", "community"}) > most:
         return 0
+    # Here, not at the top: they import numpy and SciPy, which a large graph's start-up need not wait for.
+    from copgraph.analysis.related import related
+    from copgraph.analysis.suggest import suggest
+
     inferred = dataset.graph(GRAPH.inferred)
     inferred.remove((None, None, None))
     started = now or datetime.now(UTC)
