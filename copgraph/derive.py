@@ -225,7 +225,7 @@ def _texts(dataset: Dataset, rule: Rule, path: tuple[str, ...]) -> list[tuple[st
     else:
         pattern = f"?subject {path[-1]} ?text . BIND(?subject AS ?holder)"
     query = f"""SELECT DISTINCT ?subject ?holder ?text WHERE {{
-        ?subject a <{rule.subject_class}> . {pattern} FILTER(isIRI(?subject)) }}"""
+        ?subject a/rdfs:subClassOf* <{rule.subject_class}> . {pattern} FILTER(isIRI(?subject)) }}"""
     return sorted(strings(dataset, query))
 
 

@@ -116,6 +116,14 @@ def test_testimonies_mention_the_methods_they_name(mini):
     )
 
 
+def test_a_sessions_themes_come_from_its_title_and_description_whatever_kind_of_session_it_is(graph):
+    # A module or a webinar is a session only by entailment (rdfs:subClassOf), which comes after derivation:
+    # derivation follows the ontology's subclasses itself.
+    derived = graph.graph(GRAPH.derived)
+    assert (ID.session["2019-20-module-3"], COP.theme, ID.theme["co-design"]) in derived  # "Co-Design"
+    assert (ID.session["2019-20-webinar-1"], COP.theme, ID.theme["digital-care"]) in derived  # "digital habits"
+
+
 def test_nothing_is_derived_twice_when_a_report_already_states_it(mini_data):
     from copgraph.build import load
 
