@@ -32,7 +32,7 @@ from rdflib import RDF, SKOS, Dataset, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS
 
 from copgraph.namespaces import COP, GRAPH, ID, SCHEMES, SDO
-from copgraph.store import add_ntriples, clear_graph
+from copgraph.store import Adding, add_ntriples, clear_graph
 
 __all__ = ["RULES", "LabelMatcher", "Rule", "derive", "find_labels", "normalise"]
 
@@ -244,6 +244,10 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
+#: How many match records (about ten triples each) derivation writes before handing them to the store.
+_BATCH = 6_000
+
+
 def derive(dataset: Dataset) -> None:
     """Write the links that :data:`RULES` derive, and their match records, to ``graph/derived``."""
     from copgraph.sparql import strings
@@ -278,35 +282,41 @@ def derive(dataset: Dataset) -> None:
     # Many people share a job title and many texts repeat: each text is masked and matched once per scheme.
     found: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
     masked: dict[str, str] = {}  # each text's names blanked out, once for all schemes
-    for rule in RULES:
-        matcher = matchers[rule.scheme]
-        link = str(rule.link)
-        for path in rule.text_paths:
-            predicate = str(_predicate(path[-1]))
-            for subject, holder, words in _texts(dataset, rule, path):
-                key = (rule.scheme, words)
-                if key not in found:
-                    if words not in masked:
-                        masked[words] = _mask(words, skip)
-                    found[key] = [
-                        (str(concept), label, _literal(label), _literal(spelt))
-                        for concept, label, spelt in matcher.find(masked[words])
-                    ]
-                for concept, label, label_text, spelt in found[key]:
-                    if (subject, link, concept) in asserted:
-                        continue
-                    record = f"<{_match_iri(subject, link, concept, holder, predicate, label)}>"
-                    written.append(
-                        f"<{subject}> <{link}> <{concept}> .\n"
-                        f"{record} {a} {label_match} .\n"
-                        f"{record} {subject_of} <{subject}> .\n"
-                        f"{record} {derived_link} <{link}> .\n"
-                        f"{record} {concept_of} <{concept}> .\n"
-                        f"{record} {property_of} <{predicate}> .\n"
-                        f"{record} {label_of} {label_text} .\n"
-                        f"{record} {text_of} {spelt} .\n"
-                        f"{record} {generated_by} {activity} .\n"
-                    )
-                    if holder != subject:
-                        written.append(f"{record} {from_} <{holder}> .\n")
-    add_ntriples(dataset, GRAPH.derived, "".join(written))  # a triple written twice is kept once
+    # Stored in batches, each while the next is matched (see Adding).
+    with Adding(dataset) as adding:
+        for rule in RULES:
+            matcher = matchers[rule.scheme]
+            link = str(rule.link)
+            for path in rule.text_paths:
+                predicate = str(_predicate(path[-1]))
+                for subject, holder, words in _texts(dataset, rule, path):
+                    key = (rule.scheme, words)
+                    if key not in found:
+                        if words not in masked:
+                            masked[words] = _mask(words, skip)
+                        found[key] = [
+                            (str(concept), label, _literal(label), _literal(spelt))
+                            for concept, label, spelt in matcher.find(masked[words])
+                        ]
+                    for concept, label, label_text, spelt in found[key]:
+                        if (subject, link, concept) in asserted:
+                            continue
+                        record = f"<{_match_iri(subject, link, concept, holder, predicate, label)}>"
+                        written.append(
+                            f"<{subject}> <{link}> <{concept}> .\n"
+                            f"{record} {a} {label_match} .\n"
+                            f"{record} {subject_of} <{subject}> .\n"
+                            f"{record} {derived_link} <{link}> .\n"
+                            f"{record} {concept_of} <{concept}> .\n"
+                            f"{record} {property_of} <{predicate}> .\n"
+                            f"{record} {label_of} {label_text} .\n"
+                            f"{record} {text_of} {spelt} .\n"
+                            f"{record} {generated_by} {activity} .\n"
+                        )
+                        if holder != subject:
+                            written.append(f"{record} {from_} <{holder}> .\n")
+                        if len(written) >= _BATCH:  # stored while the next batch is matched
+                            adding.later(functools.partial(add_ntriples, dataset, GRAPH.derived, "".join(written)))
+                            written = []
+        # A triple written twice (in one batch or in two) is kept once.
+        adding.later(functools.partial(add_ntriples, dataset, GRAPH.derived, "".join(written)))

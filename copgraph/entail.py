@@ -103,10 +103,12 @@ def entail(dataset: Dataset) -> None:
     """Replace ``graph/entailed`` with what :data:`RULES` entail from the other graphs."""
     from copgraph.build import section_graphs
     from copgraph.sparql import insert
-    from copgraph.store import clear_graph, engine
+    from copgraph.store import Adding, clear_graph, engine
 
     clear_graph(dataset, GRAPH.entailed)
     sections = " ".join(f"<{name}>" for name in section_graphs(dataset))
-    # No rule reads what another writes, so adding each rule's triples as it goes changes nothing.
-    for name in RULES:
-        insert(dataset, GRAPH.entailed, rule_query(name, engine(dataset)).replace("SECTIONS", sections))
+    # No rule reads what another writes, so each rule's triples are stored while the next rule runs.
+    with Adding(dataset) as adding:
+        for name in RULES:
+            query = rule_query(name, engine(dataset)).replace("SECTIONS", sections)
+            insert(dataset, GRAPH.entailed, query, adding)

@@ -29,6 +29,7 @@ Example
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -45,7 +46,7 @@ from rdflib.plugins.sparql.sparql import Query, SPARQLError
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES, bind_prefixes
 from copgraph.spreadsheet import spreadsheet_safe
-from copgraph.store import add_triples, engine, from_ox
+from copgraph.store import Adding, add_triples, engine, from_ox
 
 __all__ = [
     "MAX_DEPTH",
@@ -379,11 +380,12 @@ def strings(dataset: Dataset, query: str) -> list[tuple[str | None, ...]]:
     return [tuple(None if value is None else str(value) for value in row) for row in run(dataset, query).rows]
 
 
-def insert(dataset: Dataset, graph: URIRef, query: str) -> int:
+def insert(dataset: Dataset, graph: URIRef, query: str, adding: Adding | None = None) -> int:
     """Add the rows of one of copgraph's own ``SELECT ?s ?p ?o`` queries to a named graph; return how many.
 
     For the build's rules (entailment), not for user queries. On Oxigraph the rows stay Oxigraph terms from
-    query to store: converting a hundred thousand of them to rdflib and back costs seconds.
+    query to store: converting a hundred thousand of them to rdflib and back costs seconds. With ``adding``
+    (:class:`copgraph.store.Adding`) they are stored by it, while the caller goes on.
     """
     if engine(dataset) == "oxigraph":
         import pyoxigraph as ox
@@ -391,10 +393,14 @@ def insert(dataset: Dataset, graph: URIRef, query: str) -> int:
         store = dataset.store._inner
         name = ox.NamedNode(str(graph))
         rows = [ox.Quad(*row, name) for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)]
-        store.extend(rows)  # after the query is read: a write waits for every open read
-        return len(rows)
-    rows = run(dataset, query).rows
-    add_triples(dataset, graph, rows)
+        write = functools.partial(store.extend, rows)
+    else:
+        rows = run(dataset, query).rows
+        write = functools.partial(add_triples, dataset, graph, rows)
+    if adding is None:
+        write()
+    else:
+        adding.later(write)
     return len(rows)
 
 

@@ -33,7 +33,9 @@ Example
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,7 @@ from copgraph.errors import CopgraphError
 from copgraph.namespaces import bind_prefixes
 
 __all__ = [
+    "Adding",
     "StoreSpec",
     "add_ntriples",
     "add_triples",
@@ -261,6 +264,61 @@ def add_ntriples(dataset: Dataset, graph: URIRef, text: str) -> None:
         dataset.store._inner.load(input=text.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
         return
     dataset.graph(graph).parse(data=text, format="nt")
+
+
+class Adding:
+    r"""Stores batches of triples in the order given while the caller computes the next.
+
+    On Oxigraph each batch is stored by a thread of its own: Oxigraph parses and stores without Python's lock,
+    so the caller's work and the store's share the machine's cores (derivation and entailment at 10,000 people
+    write 230,000 triples, which take Oxigraph half a second). The caller may go on reading the store
+    meanwhile: a query sees the store as it was when the query started. Elsewhere each batch is stored when it
+    is given (rdflib's store may not be read while it is written). Leaving the ``with`` block waits until every
+    batch is stored, and raises the first error that storing one met.
+
+    >>> from copgraph.namespaces import GRAPH
+    >>> dataset = new_dataset()
+    >>> with Adding(dataset) as adding:
+    ...     text = "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+    ...     adding.later(lambda: add_ntriples(dataset, GRAPH.derived, text))
+    >>> len(dataset.graph(GRAPH.derived))
+    1
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._threaded = engine(dataset) == "oxigraph"
+        self._batches: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def later(self, store: Callable[[], object]) -> None:
+        """Call ``store()`` (which stores a batch) after the batches given before, on Oxigraph in the
+        background; elsewhere now."""
+        if not self._threaded:
+            store()
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._store, name="copgraph-adding", daemon=True)
+            self._thread.start()
+        self._batches.put(store)
+
+    def _store(self) -> None:
+        while (store := self._batches.get()) is not None:
+            if self._error is None:  # after an error, what is left is taken off the queue unstored
+                try:
+                    store()
+                except BaseException as error:
+                    self._error = error
+
+    def __enter__(self) -> Adding:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._thread is not None:
+            self._batches.put(None)
+            self._thread.join()
+        if self._error is not None and exc_info[0] is None:
+            raise self._error
 
 
 def graph_names(dataset: Dataset) -> list[URIRef]:

@@ -1,5 +1,7 @@
 """Stores: how they are named, built, reopened and kept consistent, whatever engine holds the graph."""
 
+import threading
+
 import pytest
 from rdflib import RDFS, Literal, URIRef
 
@@ -10,7 +12,7 @@ from copgraph.cache import cached, version
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import ID
 from copgraph.sparql import run
-from copgraph.store import StoreSpec
+from copgraph.store import Adding, StoreSpec, new_dataset
 
 
 @pytest.mark.parametrize(
@@ -104,3 +106,40 @@ def test_a_server_build_replaces_copgraphs_graphs_and_leaves_others_alone(tmp_pa
         assert [str(row[0]) for row in answer.rows] == ["Ann Example", "Bob Example"]
     finally:
         server.stop()
+
+
+def test_batches_added_in_the_background_are_stored_in_order_before_the_block_ends():
+    stored = []
+    with Adding(new_dataset()) as adding:
+        for batch in range(5):
+            adding.later(lambda batch=batch: stored.append((batch, threading.current_thread().name)))
+    assert stored == [(batch, "copgraph-adding") for batch in range(5)]  # Oxigraph's: in a thread of its own
+
+
+def test_on_rdflibs_store_each_batch_is_stored_when_given():
+    stored = []
+    with Adding(new_dataset(StoreSpec("rdflib"))) as adding:
+        adding.later(lambda: stored.append(1))
+        assert stored == [1]  # rdflib's store may not be read while it is written
+
+
+def test_a_batch_that_fails_to_be_stored_fails_the_block_and_nothing_after_it_is_stored():
+    def fail():
+        raise ValueError("no room")
+
+    stored = []
+    with pytest.raises(ValueError, match="no room"):
+        with Adding(new_dataset()) as adding:
+            adding.later(fail)
+            adding.later(lambda: stored.append(1))
+    assert stored == []
+
+
+def test_an_error_in_the_block_is_the_one_raised_even_if_storing_failed_too():
+    def fail():
+        raise ValueError("no room")
+
+    with pytest.raises(KeyError):
+        with Adding(new_dataset()) as adding:
+            adding.later(fail)
+            raise KeyError("the caller's own")
