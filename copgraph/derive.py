@@ -61,7 +61,11 @@ _COMMUNITY_TEXT = (
 )
 _SESSION_TEXT = (("rdfs:label",), ("skos:altLabel",), ("dcterms:description",))
 
+#: Professions come first: at scale they give most of the triples from the shortest texts, so that the store
+#: has something to take in (see :class:`copgraph.store.Adding`) while the longer texts are matched. At 10,000
+#: people that takes derivation from 0.71 s to 0.54 s.
 RULES: tuple[Rule, ...] = (
+    Rule("professions from job titles", FOAF.Person, (("~org:member", "cop:jobTitle"),), "profession", COP.profession),
     Rule("themes of communities", COP.CommunityOfPractice, _COMMUNITY_TEXT, "theme", COP.theme),
     Rule("methods of communities", COP.CommunityOfPractice, _COMMUNITY_TEXT, "method", COP.method),
     Rule("themes of sessions", COP.Session, _SESSION_TEXT, "theme", COP.theme),
@@ -73,7 +77,6 @@ RULES: tuple[Rule, ...] = (
         "theme",
         COP.theme,
     ),
-    Rule("professions from job titles", FOAF.Person, (("~org:member", "cop:jobTitle"),), "profession", COP.profession),
     Rule("themes testimonies mention", COP.Testimony, (("schema:text",),), "theme", COP.mentions),
     Rule("methods testimonies mention", COP.Testimony, (("schema:text",),), "method", COP.mentions),
 )
