@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from rdflib import XSD, Literal
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import ID
@@ -42,6 +43,45 @@ def test_results_as_table_csv_and_sparql_json(mini):
     assert data["head"]["vars"] == ["p", "name"]
     assert data["results"]["bindings"][0]["name"] == {"type": "literal", "value": "Ann Example"}
     json.dumps(data)
+
+
+#: One value of each kind a query can answer with, and one left unbound.
+EVERY_KIND = """SELECT ?iri ?text ?english ?number ?date ?nothing WHERE {
+    VALUES (?iri ?text ?english ?number ?date ?nothing) {
+        (person:ann-example "Ann <&> \\"A\\"" "care"@en 3 "2024-01-31"^^xsd:date UNDEF) } }"""
+
+
+def test_every_kind_of_value_is_written_the_same_from_every_store(graph):
+    answer = run(graph, EVERY_KIND)
+    assert answer.rows == [
+        (
+            ID.person["ann-example"],
+            Literal('Ann <&> "A"'),
+            Literal("care", lang="en"),
+            Literal(3),
+            Literal("2024-01-31", datatype=XSD.date),
+            None,
+        )
+    ]
+    assert answer.to_json()["results"]["bindings"] == [
+        {
+            "iri": {"type": "uri", "value": str(ID.person["ann-example"])},
+            "text": {"type": "literal", "value": 'Ann <&> "A"'},
+            "english": {"type": "literal", "value": "care", "xml:lang": "en"},
+            "number": {"type": "literal", "value": "3", "datatype": str(XSD.integer)},
+            "date": {"type": "literal", "value": "2024-01-31", "datatype": str(XSD.date)},
+        }
+    ]
+    assert answer.to_csv().splitlines()[1] == f'{ID.person["ann-example"]},"Ann <&> ""A""",care,3,2024-01-31,'
+    assert answer.to_tsv().splitlines()[1] == (
+        f'<{ID.person["ann-example"]}>\t"Ann <&> \\"A\\""\t"care"@en\t'
+        f'"3"^^<{XSD.integer}>\t"2024-01-31"^^<{XSD.date}>\t'
+    )
+    xml = answer.to_xml()
+    assert '<binding name="text"><literal>Ann &lt;&amp;&gt; "A"</literal></binding>' in xml
+    assert '<binding name="english"><literal xml:lang="en">care</literal></binding>' in xml
+    assert f'<binding name="number"><literal datatype="{XSD.integer}">3</literal></binding>' in xml
+    assert '<binding name="nothing">' not in xml
 
 
 def test_csv_writes_a_text_a_spreadsheet_would_run_as_text_and_numbers_as_they_are(mini):

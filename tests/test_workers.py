@@ -4,6 +4,7 @@ import pytest
 
 from copgraph.build import load
 from copgraph.errors import CopgraphError
+from copgraph.sparql import run
 from copgraph.workers import QueryWorkers
 
 SMALL = "SELECT ?cohort WHERE { ?cohort a cop:Cohort }"
@@ -16,6 +17,17 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 @pytest.fixture(scope="module")
 def graph():
     return load()
+
+
+def test_an_answer_from_a_worker_is_the_answer_the_query_gives_in_the_app(graph):
+    query = "SELECT ?p ?name ?title WHERE { ?p foaf:name ?name OPTIONAL { ?p schema:jobTitle ?title } } ORDER BY ?p"
+    here = run(graph, query, max_rows=20)
+    with QueryWorkers(graph, processes=1, timeout=30, max_rows=20) as workers:
+        there = workers.run(query)
+    assert there.truncated and here.truncated
+    assert there.rows == here.rows and len(there.rows) == 20
+    assert there.to_json() == here.to_json()
+    assert any(row[2] is None for row in there.rows)
 
 
 def test_the_memory_limit_counts_from_what_the_worker_inherits(graph):
