@@ -17,6 +17,7 @@ import networkx as nx
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 
 from copgraph.analysis.native import fruchterman_reingold
+from copgraph.analysis.themes import narrower_themes
 from copgraph.namespaces import BASE
 from webapp.state import page_url, state
 
@@ -93,10 +94,8 @@ def view(args) -> tuple[nx.Graph, list[str]]:
             notes.append(f"Filtered by {name}: {network.graph['labels'].get(wanted, wanted)}.")
     theme = args.get("theme")
     if theme:
-        from copgraph.analysis.related import ancestors  # with numpy: imported when first needed
-
         theme = _expand(theme)
-        below = {theme} | {t for t, parents in network.graph["broader"].items() if theme in ancestors(network, t)}
+        below = {theme} | narrower_themes(network, theme)
         anchors = {
             n
             for n in nodes

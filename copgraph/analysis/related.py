@@ -41,7 +41,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse
 
-__all__ = ["Profile", "Relatedness", "ancestors", "profile", "related", "score_pair", "synergies"]
+from copgraph.analysis.themes import broader_themes, narrower_themes
+
+__all__ = ["Profile", "Relatedness", "profile", "related", "score_pair", "synergies"]
 
 THEME_BOTH_DIRECT = 1.0
 THEME_ONE_INCLUDES_OTHER = 0.5
@@ -112,39 +114,6 @@ def _label(network: nx.Graph, node: str) -> str:
     if node in network:
         return network.nodes[node].get("label", node)
     return network.graph.get("labels", {}).get(node, node)
-
-
-def ancestors(network: nx.Graph, theme: str) -> set[str]:
-    """Every theme broader than ``theme``, however many steps up (``network.graph["broader"]``)."""
-    return set(_ancestors(network, theme))
-
-
-def _ancestors(network: nx.Graph, theme: str) -> frozenset[str]:
-    kept = _kept(network, "ancestors")
-    if theme not in kept:
-        broader = network.graph.get("broader", {})
-        seen: set[str] = set()
-        frontier = list(broader.get(theme, ()))
-        while frontier:
-            parent = frontier.pop()
-            if parent not in seen:
-                seen.add(parent)
-                frontier.extend(broader.get(parent, ()))
-        kept[theme] = frozenset(seen)
-    return kept[theme]
-
-
-def _descendants(network: nx.Graph, theme: str) -> frozenset[str]:
-    """Every theme narrower than ``theme``, however many steps down."""
-    kept = _kept(network, "descendants")
-    if "" not in kept:  # filled at once, so that another thread never sees half of it
-        below: dict[str, set[str]] = {}
-        for child in network.graph.get("broader", {}):
-            for parent in _ancestors(network, child):
-                below.setdefault(parent, set()).add(child)
-        filled = {parent: frozenset(children) for parent, children in below.items()}
-        kept.update(filled | {"": frozenset()})
-    return kept.get(theme, frozenset())
 
 
 def profile(network: nx.Graph, node: str) -> Profile:
@@ -226,7 +195,7 @@ def _document_frequencies(network: nx.Graph) -> tuple[int, dict[str, int], dict[
     for community in communities:
         reached = set()
         for theme in _neighbours(network, community, "theme"):
-            reached |= {theme} | _ancestors(network, theme)
+            reached |= {theme} | broader_themes(network, theme)
         for theme in reached:
             theme_df[theme] = theme_df.get(theme, 0) + 1
         for method in _neighbours(network, community, "method"):
@@ -255,13 +224,13 @@ def _weigh(
     total, theme_df, method_df = _document_frequencies(network)
     label = (lambda node: _label(network, node)) if explain else (lambda node: "")
     reasons: list[tuple[float, str]] = []
-    mine_reach = {t: {t} | _ancestors(network, t) for t in mine.themes}
-    their_reach = {t: {t} | _ancestors(network, t) for t in theirs.themes}
+    mine_reach = {t: {t} | broader_themes(network, t) for t in mine.themes}
+    their_reach = {t: {t} | broader_themes(network, t) for t in theirs.themes}
     mine_all = set().union(*mine_reach.values()) if mine_reach else set()
     their_all = set().union(*their_reach.values()) if their_reach else set()
     shared = mine_all & their_all
     # A broader theme both reach only counts where no narrower shared theme already explains it.
-    explained = set().union(*(_ancestors(network, t) for t in shared)) if shared else set()
+    explained = set().union(*(broader_themes(network, t) for t in shared)) if shared else set()
     for theme in sorted(shared):
         mine_direct, their_direct = theme in mine.themes, theme in theirs.themes
         weight = _idf(total, theme_df.get(theme, 1))
@@ -277,7 +246,7 @@ def _weigh(
             why = ""
             if explain:
                 narrower = sorted(
-                    t for t in (theirs.themes if mine_direct else mine.themes) if theme in _ancestors(network, t)
+                    t for t in (theirs.themes if mine_direct else mine.themes) if theme in broader_themes(network, t)
                 )
                 names = ", ".join(label(t) for t in narrower)
                 if mine_direct:
@@ -312,10 +281,10 @@ def _candidates(network: nx.Graph, mine: Profile) -> set[str]:
     """Communities that share anything scoreable with the profile: a bounded neighbourhood, never all pairs."""
     reach = set()
     for theme in mine.themes:
-        reach |= {theme} | _ancestors(network, theme)
+        reach |= {theme} | broader_themes(network, theme)
     # Themes below any reached theme, however far, share an ancestor with the profile.
     for theme in list(reach):
-        reach |= _descendants(network, theme)
+        reach |= narrower_themes(network, theme)
     anchors = reach | mine.methods | mine.organisations | mine.places
     return {
         other
@@ -358,7 +327,7 @@ def related(network: nx.Graph, node: str, *, limit: int | None = None) -> Iterat
 def _theme_scores(network: nx.Graph, theme_sets: list[frozenset[str]]) -> np.ndarray:
     """The theme part of the score for every pair of theme sets, by the rules of :func:`score_pair`."""
     total, theme_df, _ = _document_frequencies(network)
-    reach = [set(themes).union(*(_ancestors(network, t) for t in themes)) for themes in theme_sets]
+    reach = [set(themes).union(*(broader_themes(network, t) for t in themes)) for themes in theme_sets]
     themes = sorted(set().union(*reach)) if reach else []
     reaches = np.array([[t in r for t in themes] for r in reach], dtype=float).reshape(len(reach), len(themes))
     scores = np.zeros((len(theme_sets), len(theme_sets)))
@@ -366,7 +335,7 @@ def _theme_scores(network: nx.Graph, theme_sets: list[frozenset[str]]) -> np.nda
         direct = np.array([theme in ts for ts in theme_sets])
         shared = np.outer(reaches[:, column], reaches[:, column]).astype(bool)
         # A broader theme counts only where no narrower shared theme explains it, unless both work on it.
-        below = [themes.index(t) for t in _descendants(network, theme) if t in themes]
+        below = [themes.index(t) for t in narrower_themes(network, theme) if t in themes]
         explained = (reaches[:, below] @ reaches[:, below].T > 0) if below else np.zeros_like(shared)
         both = np.outer(direct, direct)
         one = shared & (direct[:, None] | direct[None, :]) & ~both & ~explained
