@@ -226,7 +226,7 @@ def _raw_engine(graph, examples, store: str, include: list[str], repeat: int) ->
         for example in examples:
             result["raw_queries"][example.name] = stats(timed(lambda e=example: raw_query(e.text), repeat))
             result["our_path"][example.name] = stats(
-                timed(lambda e=example: json.dumps(workers.run(e.text).to_json()), repeat)
+                timed(lambda e=example: workers.run(e.text).to_json_text(), repeat)
             )
     return result
 

@@ -85,12 +85,13 @@ class Answer:
     (``truncated`` says whether more rows than ``max_rows`` existed); an ASK fills ``boolean``; a CONSTRUCT or
     DESCRIBE fills ``graph``.
 
-    A SELECT's values are held one of two ways and the other is made when first asked for: ``rows`` as rdflib
-    terms, or ``cells`` as the terms of the SPARQL 1.1 Query Results JSON format
-    (``{"type": "uri", "value": ...}``; None where unbound). Answers from Oxigraph come as cells, which are
-    quick to make, to send from a query worker and to write as JSON, CSV or XML: for 5,000 rows of 4 values,
-    answering in JSON through a worker took 140 ms with rdflib terms and takes 51 ms with cells (the engine
-    alone: 9 ms).
+    A SELECT's values are held in one of three forms, and the others are made when first asked for: ``rows``
+    of rdflib terms; ``bindings``, each row as in the SPARQL 1.1 Query Results JSON format
+    (``{"name": {"type": "literal", "value": "Ann"}}``, unbound variables left out); or that JSON document
+    itself, as Oxigraph writes it. Answers from Oxigraph come as the document: the engine writes it while it
+    answers, so sending it from a query worker and writing it out costs next to nothing, and rdflib terms are
+    made only for a page or a command that shows rows (making and sending them took 140 ms for 5,000 rows of
+    4 values, where the engine took 9 ms).
     """
 
     def __init__(
@@ -102,39 +103,49 @@ class Answer:
         graph: Graph | None = None,
         truncated: bool = False,
         *,
-        cells: list[tuple] | None = None,
+        bindings: list[dict] | None = None,
+        document: bytes | None = None,
     ) -> None:
         self.kind = kind
         self.variables = variables or []
         self.boolean = boolean
         self.graph = graph
         self.truncated = truncated
-        self._cells = cells
-        self._rows = rows if rows is not None or cells is not None else []
+        self._document = document
+        self._bindings = bindings
+        self._rows = rows if rows is not None or bindings is not None or document is not None else []
 
     @property
     def rows(self) -> list[tuple]:
         """The SELECT's rows: one tuple of rdflib terms (None where unbound) a solution."""
         if self._rows is None:
-            self._rows = [tuple(None if cell is None else _term(cell) for cell in row) for row in self._cells]
+            variables = self.variables
+            self._rows = [
+                tuple(_term(binding[var]) if var in binding else None for var in variables) for binding in self.bindings
+            ]
         return self._rows
 
     @property
-    def cells(self) -> list[tuple]:
-        """The SELECT's rows with each value as a SPARQL JSON term (a dict; None where unbound)."""
-        if self._cells is None:
-            self._cells = [tuple(None if value is None else _json_term(value) for value in row) for row in self._rows]
-        return self._cells
+    def bindings(self) -> list[dict]:
+        """The SELECT's rows as SPARQL JSON bindings: each variable's value as a dict, unbound ones left out."""
+        if self._bindings is None:
+            if self._document is not None:
+                self._bindings = json.loads(self._document)["results"]["bindings"]
+            else:
+                self._bindings = [_binding(self.variables, row, _json_term) for row in self._rows]
+        return self._bindings
 
     def __getstate__(self) -> dict:
-        # Sent from a query worker: one form of the values is enough, and cells are the quicker to send.
+        # Sent from a query worker: one form of the values is enough, the most compact one there is.
         state = dict(self.__dict__)
-        if state["_cells"] is not None:
+        if state["_document"] is not None:
+            state["_bindings"] = state["_rows"] = None
+        elif state["_bindings"] is not None:
             state["_rows"] = None
         return state
 
     def __repr__(self) -> str:
-        shown = f"boolean={self.boolean}" if self.kind == "ASK" else f"{len(self.rows)} rows"
+        shown = f"boolean={self.boolean}" if self.kind == "ASK" else f"{len(self.bindings)} rows"
         return f"<Answer {self.kind} {shown}{' (truncated)' if self.truncated else ''}>"
 
     def to_json(self) -> dict:
@@ -142,12 +153,16 @@ class Answer:
         if self.kind == "ASK":
             return {"head": {}, "boolean": self.boolean}
         if self.kind == "SELECT":
-            bindings = [
-                {var: cell for var, cell in zip(self.variables, row, strict=True) if cell is not None}
-                for row in self.cells
-            ]
-            return {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+            if self._document is not None:
+                return json.loads(self._document)
+            return {"head": {"vars": self.variables}, "results": {"bindings": self.bindings}}
         return json.loads(self.graph.serialize(format="json-ld", context=_context()))
+
+    def to_json_text(self) -> str:
+        """:meth:`to_json` as text; an answer from Oxigraph is written as the engine wrote it."""
+        if self.kind == "SELECT" and self._document is not None:
+            return self._document.decode("utf-8")
+        return json.dumps(self.to_json(), ensure_ascii=False)
 
     def to_csv(self) -> str:
         """The answer as CSV: one column a variable, full IRIs, as the SPARQL 1.1 CSV format has it, except that
@@ -160,7 +175,7 @@ class Answer:
             writer.writerow(["true" if self.boolean else "false"])
         elif self.kind == "SELECT":
             writer.writerow(self.variables)
-            writer.writerows([_csv_cell(cell) for cell in row] for row in self.cells)
+            writer.writerows([_csv_cell(binding.get(var)) for var in self.variables] for binding in self.bindings)
         else:
             raise CopgraphError(f"A {self.kind} query answers with a graph, not a table; ask for ttl or json.")
         return buffer.getvalue()
@@ -187,9 +202,10 @@ class Answer:
             raise CopgraphError(f"A {self.kind} query answers with a graph, not results; ask for Turtle.")
         out.append("  <head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables) + "</head>")
         out.append("  <results>")
-        for row in self.cells:
+        for binding in self.bindings:
             out.append("    <result>")
-            for var, cell in zip(self.variables, row, strict=True):
+            for var in self.variables:
+                cell = binding.get(var)
                 if cell is None:
                     continue
                 if cell["type"] == "uri":
@@ -263,6 +279,11 @@ def _json_term(term: object) -> dict:
     elif isinstance(term, Literal) and term.datatype and term.datatype != XSD.string:
         out["datatype"] = str(term.datatype)
     return out
+
+
+def _binding(variables: list[str], values, as_json) -> dict:
+    """One row as a SPARQL JSON binding: each bound variable's value written by ``as_json``."""
+    return {var: as_json(value) for var, value in zip(variables, values, strict=True) if value is not None}
 
 
 def _ox_json_term(term) -> dict:
@@ -489,7 +510,7 @@ def _run_rdflib(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
     try:
         result = dataset.query(query)
         if kind == "SELECT":
-            return _select([str(v) for v in result.vars], iter(result), max_rows)
+            return _rdflib_select(result, max_rows)
         if kind == "ASK":
             return Answer(kind, boolean=bool(result.askAnswer))
         return Answer(kind, graph=_graph(result))
@@ -508,9 +529,7 @@ def _run_oxigraph(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
         if isinstance(result, ox.QueryBoolean):
             return Answer("ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            cells = (tuple(None if value is None else _ox_json_term(value) for value in row) for row in result)
-            return _select(variables, cells, max_rows, cells=True)
+            return _oxigraph_select(dataset.store._inner, text, result, max_rows)
         return Answer(_graph_form(text), graph=_graph(tuple(from_ox(term) for term in triple) for triple in result))
     except SyntaxError as error:
         raise CopgraphError(_syntax_error(text) or _oxigraph_syntax(str(error))) from None
@@ -547,7 +566,7 @@ def _run_server(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
     try:
         result = query(dataset.store, text)
         if result.type == "SELECT":
-            return _select([str(v) for v in result.vars], iter(result), max_rows)
+            return _rdflib_select(result, max_rows)
         if result.type == "ASK":
             return Answer("ASK", boolean=bool(result.askAnswer))
         return Answer(_graph_form(text), graph=_graph(result))
@@ -569,17 +588,76 @@ def _graph_form(text: str) -> str:
     return "DESCRIBE" if "DESCRIBE" in (w.upper() for w in words) else "CONSTRUCT"
 
 
-def _select(variables: list[str], rows, max_rows: int | None, *, cells: bool = False) -> Answer:
-    """A SELECT's answer from its rows (rdflib terms, or SPARQL JSON terms with ``cells``), cut at max_rows."""
+def _rdflib_select(result, max_rows: int | None) -> Answer:
+    """A SELECT's answer from rdflib's result, rows where nothing is bound included (iterating over rdflib's
+    result leaves them out)."""
+    variables = result.vars or []
+    rows = (tuple(binding.get(var) for var in variables) for binding in result.bindings)
+    return _select([str(v) for v in variables], rows, max_rows)
+
+
+def _select(variables: list[str], rows, max_rows: int | None, *, bindings: bool = False) -> Answer:
+    """A SELECT's answer from its rows (rdflib terms, or SPARQL JSON bindings with ``bindings``), cut at
+    max_rows."""
     if max_rows is None:
-        kept, truncated = [tuple(row) for row in rows], False
+        kept, truncated = list(rows), False
     else:
-        kept = [tuple(row) for row in itertools.islice(rows, max_rows + 1)]
+        kept = list(itertools.islice(rows, max_rows + 1))
         truncated = len(kept) > max_rows
         del kept[max_rows:]
-    if cells:
-        return Answer("SELECT", variables, cells=kept, truncated=truncated)
-    return Answer("SELECT", variables, kept, truncated=truncated)
+    if bindings:
+        return Answer("SELECT", variables, bindings=kept, truncated=truncated)
+    return Answer("SELECT", variables, [tuple(row) for row in kept], truncated=truncated)
+
+
+#: The size of answer Oxigraph may write at once, in bytes a row allowed: a longer answer is read again one row
+#: at a time, up to the row limit, rather than written whole.
+_BYTES_A_ROW = 2_000
+
+
+class _TooLong(Exception):
+    pass
+
+
+class _Capped(io.RawIOBase):
+    """What Oxigraph writes, kept up to a size: past it, the writing stops."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _TooLong
+        self.parts.append(bytes(data))
+        return len(data)
+
+
+def _oxigraph_select(store, text: str, result, max_rows: int | None) -> Answer:
+    """A SELECT's answer as Oxigraph writes it in JSON, cut at max_rows."""
+    import pyoxigraph as ox
+
+    variables = [v.value for v in result.variables]
+    written = _Capped(None if max_rows is None else max(1, max_rows) * _BYTES_A_ROW)
+    try:
+        result.serialize(written, format=ox.QueryResultsFormat.JSON)
+    except _TooLong:
+        again = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        rows = (_binding(variables, row, _ox_json_term) for row in again)
+        return _select(variables, rows, max_rows, bindings=True)
+    document = b"".join(written.parts)
+    # Rows are separated by "},{", which a text can hold too: so this counts at least as many rows as there are,
+    # and only an answer that may be too long is read to find out.
+    if max_rows is not None and document.count(b"},{") + 1 > max_rows:
+        bindings = json.loads(document)["results"]["bindings"]
+        if len(bindings) > max_rows:
+            return Answer("SELECT", variables, bindings=bindings[:max_rows], truncated=True)
+    return Answer("SELECT", variables, document=document)
 
 
 def _csv_cell(cell: dict | None) -> str:

@@ -7,6 +7,7 @@ import json
 import pytest
 from rdflib import XSD, Literal
 
+from copgraph import sparql
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import ID
 from copgraph.sparql import read_query, run
@@ -32,6 +33,36 @@ def test_ask_construct_and_describe(mini):
 def test_max_rows_truncates_and_says_so(mini):
     answer = run(mini, "SELECT ?s WHERE { ?s a skos:Concept }", max_rows=3)
     assert len(answer.rows) == 3 and answer.truncated
+
+
+ROWS_OF_NOTHING = "SELECT ?nothing WHERE { VALUES ?x { 1 2 3 4 5 } }"
+ROWS_OF_TEXT = "SELECT ?nothing ?text WHERE {{ VALUES ?text {{ {} }} }}"
+
+
+@pytest.mark.parametrize(
+    ("query", "max_rows", "kept", "truncated"),
+    [
+        (ROWS_OF_NOTHING, 3, 3, True),
+        (ROWS_OF_NOTHING, 5, 5, False),
+        # texts that look like the gap between two rows of a JSON answer
+        (ROWS_OF_TEXT.format('"a},{b" "c},{d},{e"'), 2, 2, False),
+        (ROWS_OF_TEXT.format('"a},{b" "c},{d},{e" "f"'), 2, 2, True),
+    ],
+)
+def test_the_row_limit_cuts_every_answer_whatever_its_rows_hold(graph, query, max_rows, kept, truncated):
+    answer = run(graph, query, max_rows=max_rows)
+    assert (len(answer.rows), answer.truncated) == (kept, truncated)
+    assert len(answer.to_json()["results"]["bindings"]) == kept
+    assert all(row[0] is None for row in answer.rows)
+
+
+def test_an_answer_too_long_to_write_at_once_is_read_again_up_to_the_row_limit(mini, monkeypatch):
+    query = "SELECT ?s ?label WHERE { ?s a skos:Concept ; skos:prefLabel ?label } ORDER BY ?s"
+    whole = run(mini, query)
+    monkeypatch.setattr(sparql, "_BYTES_A_ROW", 10)
+    cut = run(mini, query, max_rows=5)
+    assert cut.truncated and cut.rows == whole.rows[:5]
+    assert cut.to_json()["results"]["bindings"] == whole.to_json()["results"]["bindings"][:5]
 
 
 def test_results_as_table_csv_and_sparql_json(mini):

@@ -8,8 +8,6 @@ worker process with the app's time and row limits.
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, render_template, request
 
 from copgraph.errors import CopgraphError
@@ -84,7 +82,7 @@ def endpoint():
         return Response(body, mimetype=GRAPH_TYPES[fmt])
     fmt = _choose(RESULT_TYPES, "json")
     body = {
-        "json": lambda: json.dumps(answer.to_json(), ensure_ascii=False),
+        "json": answer.to_json_text,
         "xml": answer.to_xml,
         "csv": answer.to_csv,
         "tsv": answer.to_tsv,
