@@ -36,17 +36,19 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.results.jsonresults import parseJsonTerm
 from rdflib.plugins.sparql.sparql import Query, SPARQLError
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES, bind_prefixes
 from copgraph.spreadsheet import spreadsheet_safe
-from copgraph.store import Adding, add_triples, engine, from_ox
+from copgraph.store import XSD_STRING, Adding, add_triples, engine, from_ox
 
 __all__ = [
     "MAX_DEPTH",
@@ -121,7 +123,8 @@ class Answer:
         if self._rows is None:
             variables = self.variables
             self._rows = [
-                tuple(_term(binding[var]) if var in binding else None for var in variables) for binding in self.bindings
+                tuple(parseJsonTerm(binding[var]) if var in binding else None for var in variables)
+                for binding in self.bindings
             ]
         return self._rows
 
@@ -286,38 +289,20 @@ def _binding(variables: list[str], values, as_json) -> dict:
     return {var: as_json(value) for var, value in zip(variables, values, strict=True) if value is not None}
 
 
-def _ox_json_term(term) -> dict:
+def _ox_json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
     """An Oxigraph term as a SPARQL JSON term, with no rdflib term made on the way."""
-    kind = type(term).__name__
-    if kind == "NamedNode":
+    if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
-    if kind == "BlankNode":
+    if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    if kind != "Literal":
+    if not isinstance(term, ox.Literal):
         raise CopgraphError(f"The store returned a value copgraph cannot read: {term!r}.")
     if term.language:
         return {"type": "literal", "value": term.value, "xml:lang": term.language}
     datatype = term.datatype.value
-    if datatype == _XSD_STRING:
+    if datatype == XSD_STRING:
         return {"type": "literal", "value": term.value}
     return {"type": "literal", "value": term.value, "datatype": datatype}
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _term(cell: dict) -> object:
-    """A SPARQL JSON term as an rdflib term."""
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in cell:
-        return Literal(value, lang=cell["xml:lang"])
-    if "datatype" in cell:
-        return Literal(value, datatype=URIRef(cell["datatype"]))
-    return Literal(value)
 
 
 def _context() -> dict:
@@ -486,8 +471,6 @@ def insert(dataset: Dataset, graph: URIRef, query: str, adding: Adding | None = 
     (:class:`copgraph.store.Adding`) they are stored by it, while the caller goes on.
     """
     if engine(dataset) == "oxigraph":
-        import pyoxigraph as ox
-
         store = dataset.store._inner
         name = ox.NamedNode(str(graph))
         rows = [ox.Quad(*row, name) for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)]
@@ -521,8 +504,6 @@ def _run_rdflib(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
 
 
 def _run_oxigraph(dataset: Dataset, text: str, max_rows: int | None) -> Answer:
-    import pyoxigraph as ox
-
     check(text)
     try:
         result = dataset.store._inner.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
@@ -640,8 +621,6 @@ class _Capped(io.RawIOBase):
 
 def _oxigraph_select(store, text: str, result, max_rows: int | None) -> Answer:
     """A SELECT's answer as Oxigraph writes it in JSON, cut at max_rows."""
-    import pyoxigraph as ox
-
     variables = [v.value for v in result.variables]
     written = _Capped(None if max_rows is None else max(1, max_rows) * _BYTES_A_ROW)
     try:

@@ -48,6 +48,7 @@ from copgraph.errors import CopgraphError
 from copgraph.namespaces import bind_prefixes
 
 __all__ = [
+    "XSD_STRING",
     "Adding",
     "StoreSpec",
     "add_ntriples",
@@ -107,13 +108,14 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> object:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
+        if term.datatype.value == XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise CopgraphError(f"The store returned a term copgraph cannot read: {term!r}.")
 
 
-_XSD_STRING = str(XSD.string)
+#: The datatype of a plain string, as text: Oxigraph gives every plain literal this datatype.
+XSD_STRING = str(XSD.string)
 
 
 class _Oxigraph(OxigraphStore):
