@@ -32,7 +32,7 @@ then what it is (type, name, themes, ...). The order changes no fact, but it cha
 store keeps every subject's quads in one list, newest first, in the order they were added, and a lookup walks
 that list. Written in one run, a community's quads sit together in memory, so one walk reads one stretch of it;
 written last, its type is found before its hundreds of members. At 100,000 people this made the three example
-queries about communities 1.9-2.3x faster than writing each membership beside its person.
+queries about communities 1.4-2.3x faster than writing each membership beside its person (``bench/README.md``).
 
 Example
 -------
