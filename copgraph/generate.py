@@ -443,6 +443,11 @@ def _literal(text: str) -> str:
     return '"' + text.translate(_ESCAPES) + '"'
 
 
+def _person(number: int) -> str:
+    """The N-Quads IRI of the synthetic person numbered ``number`` (from 0)."""
+    return f"<{ID.person}synthetic-{number + 1:06d}>"
+
+
 def _typed(value: object, datatype: URIRef) -> str:
     return f'"{value}"^^<{datatype}>'
 
@@ -646,8 +651,8 @@ class _Community:
     region: URIRef
     sector: URIRef
     appeal: float
-    #: What the community is (type, name, themes, ...) as N-Quads, written after its members (see :func:`_lines`).
-    description: tuple[str, ...] = ()
+    #: Its own N-Quads lines bar its members: what it is (type, name, themes, ...), written after its members.
+    quads: tuple[str, ...] = ()
     #: Its members' numbers, in the order they joined.
     members: array = field(default_factory=lambda: array("L"))
 
@@ -907,7 +912,7 @@ def _lines(
         )
         iri = f"<{ID.community}synthetic-{number:04d}>"
         cohort = draw.item(cohorts)
-        person = f"<{ID.person}synthetic-{convenor + 1:06d}>"
+        person = _person(convenor)
         lines = [
             quad(iri, _A, _COMMUNITY),
             quad(iri, _LABEL, _literal(label)),
@@ -922,7 +927,7 @@ def _lines(
         participants[cohort].append(person)
 
         appeal = min(draw.pareto(_COMMUNITY_APPEAL_SHAPE), appeal_cap)
-        community = _Community(iri, region, org.sector, appeal, description=tuple(lines))
+        community = _Community(iri, region, org.sector, appeal, quads=tuple(lines))
         index = len(communities)
         communities.append(community)
         convened[convenor] = index
@@ -950,7 +955,7 @@ def _lines(
     membership_totals = _running_totals(_MEMBERSHIPS)
     used_names.clear()
     for number in range(people):
-        person = f"<{ID.person}synthetic-{number + 1:06d}>"
+        person = _person(number)
         name = _name(draw, used_names)
         used_names.add(name)
         yield quad(person, _A, _PERSON)
@@ -1005,8 +1010,8 @@ def _lines(
 
     for community in communities:
         for number in community.members:
-            yield quad(community.iri, _MEMBER, f"<{ID.person}synthetic-{number + 1:06d}>")
-        yield from community.description
+            yield quad(community.iri, _MEMBER, _person(number))
+        yield from community.quads
     if progress:
         progress(people, people)
 
