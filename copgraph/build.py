@@ -28,9 +28,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -38,11 +35,12 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from copgraph import buildcache, resources
+from copgraph import buildcache, files
 from copgraph.cache import stamp
 from copgraph.derive import derive
 from copgraph.entail import entail
 from copgraph.errors import CopgraphError
+from copgraph.files import replace_folder
 from copgraph.namespaces import BASE, GRAPH, bind_prefixes
 from copgraph.privacy import out_of_sight, restrict
 from copgraph.store import StoreSpec, _open_disk, engine, graph_names, new_dataset, open_dataset
@@ -179,7 +177,7 @@ def source_files(
     ``vocabulary``, each ``report`` and each ``include``d file. An included file of a kind copgraph cannot read,
     or that does not exist, is refused here, before anything is read."""
     return [
-        ("ontology", resources.ontology_dir() / "copgraph.ttl"),
+        ("ontology", files.ontology_dir() / "copgraph.ttl"),
         *(("vocabulary", Path(path)) for path in vocabularies),
         *(("report", Path(path)) for path in reports),
         *(("include", _included(path)) for path in include),
@@ -213,7 +211,7 @@ def read_sources(
 def data_files(data: Path | str | None = None) -> tuple[list[Path], list[Path]]:
     """The report files (``*.trig``, imports included) and the vocabularies (``vocabularies/*.ttl``) of a data
     folder (default: the data shipped with copgraph): what :func:`fill` reads besides the ontology."""
-    data_dir = Path(data) if data is not None else resources.data_dir()
+    data_dir = Path(data) if data is not None else files.data_dir()
     if not data_dir.is_dir():
         raise CopgraphError(
             f"The data folder {data_dir} does not exist; give the folder that holds the report .trig files."
@@ -276,8 +274,10 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish, audien
         )
     if not target.parent.is_dir():
         raise CopgraphError(f"Cannot build a store in {target}: the folder {target.parent} does not exist.")
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
+    quads = 0
+
+    def fill_folder(staging: Path) -> None:
+        nonlocal quads
         # Built in memory, where derivation, entailment and the finishing work run two to three times faster
         # than against the disk, then written to the disk in one bulk load. The memory store stands in for the
         # folder meanwhile, so that what ``finish`` keeps (copgraph.cache) goes beside the store it is for.
@@ -294,15 +294,9 @@ def _build_on_disk(spec: StoreSpec, data, include, say: Progress, finish, audien
         del dataset
         disk.optimize()
         disk.flush()
-        del disk
-        old = target.with_name(f".{target.name}.old-{int(time.time())}")
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-        return quads
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+    replace_folder(target, fill_folder)
+    return quads
 
 
 #: The file in an on-disk store's folder that says what it was built from (:func:`built_from`).

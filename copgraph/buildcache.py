@@ -24,7 +24,6 @@ import functools
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -33,6 +32,8 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from copgraph.cache import VERSION_FILE
+from copgraph.errors import CopgraphError
+from copgraph.files import replace_folder
 
 __all__ = ["MOST_KEPT", "clear", "entries", "folder", "key", "read", "unkept", "write"]
 
@@ -102,26 +103,22 @@ def write(name: str, dataset: Dataset) -> bool:
         root.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):
             root.chmod(0o700)  # the entries hold what the source files hold, personal data included
-        staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=root))
     except OSError:
         return False
-    try:
+    entry = root / name
+
+    def fill(staging: Path) -> None:
         dataset.store._inner.dump(str(staging / _GRAPH), format=ox.RdfFormat.N_QUADS)
         (staging / VERSION_FILE).write_text(name + "\n", encoding="ascii")
-        entry = root / name
-        try:
-            staging.rename(entry)
-        except OSError:  # another copgraph wrote the same entry meanwhile: theirs will do
-            if not (entry / _GRAPH).is_file():
-                return False
-        dataset.store.keep = str(entry)
-        dataset.store.unkept = None
-        _prune(root)
-        return True
-    except OSError:
+
+    try:
+        replace_folder(entry, fill)
+    except CopgraphError:
         return False
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    dataset.store.keep = str(entry)
+    dataset.store.unkept = None
+    _prune(root)
+    return True
 
 
 def unkept(dataset: Dataset) -> str | None:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from rdflib import Dataset
+
+from copgraph.errors import CopgraphError
+from copgraph.files import write_atomically
 
 __all__ = ["VERSION_FILE", "cached", "remember", "stamp", "version"]
 
@@ -77,13 +79,6 @@ def _path(dataset: Dataset, name: str) -> Path | None:
 
 
 def _write(path: Path, value: object) -> None:
-    with contextlib.suppress(OSError):  # a read-only store still works, only slower to start
+    with contextlib.suppress(OSError, CopgraphError):  # a read-only store still works, only slower to start
         path.parent.mkdir(exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -55,9 +55,9 @@ def reports_errors(command):
 def _own_data(ctx: click.Context, doing: str) -> Path | None:
     """The data folder a command that changes files may change: --data, or the project's data/ in a source
     checkout; never the data inside an installed copgraph, which the next install would put back."""
-    from copgraph import resources
+    from copgraph import files
 
-    if ctx.obj["data"] is not None or not resources.installed():
+    if ctx.obj["data"] is not None or not files.installed():
         return ctx.obj["data"]
     raise UserError(
         f"copgraph {doing} changes the data files, and the data shipped with copgraph is part of its installation "
@@ -304,7 +304,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None, public: bool) -> N
         copgraph export --format csv -o network
     """
     from copgraph.analysis.projection import project
-    from copgraph.export import serialise, write_atomically
+    from copgraph.export import serialise
+    from copgraph.files import write_atomically
     from copgraph.network_export import NETWORK_FORMATS, network_text, write_tables
 
     if fmt == "csv" and output is None:
@@ -522,25 +523,12 @@ def init(folder: Path) -> None:
         copgraph --data ./data import participants.csv --dry-run
     """
     import shutil
-    import tempfile
 
-    from copgraph import resources
+    from copgraph.files import data_dir, replace_folder
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UserError(f"{folder} already exists and is not an empty folder; give a new folder.")
-    if not folder.resolve().parent.is_dir():
-        raise UserError(f"Cannot make {folder}: the folder {folder.resolve().parent} does not exist.")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.copying-", dir=folder.resolve().parent))
-        try:
-            shutil.copytree(resources.data_dir(), staging, dirs_exist_ok=True)
-            if folder.exists():
-                folder.rmdir()
-            staging.rename(folder)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    except OSError as error:
-        raise UserError(f"Cannot make {folder}: {error.strerror or error}.") from None
+    replace_folder(folder.resolve(), lambda staging: shutil.copytree(data_dir(), staging, dirs_exist_ok=True))
     click.echo(f"Made {folder}: the reports, vocabularies and templates. Use it with: copgraph --data {folder} ...")
 
 
@@ -570,7 +558,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
         copgraph --data ./data import participants.csv communities.csv
         copgraph import participants.csv --merge "Helth Inovation Network=organisation:health-innovation-network"
     """
-    from copgraph import resources
+    from copgraph.files import data_dir
     from copgraph.importer import apply_import, plan_import
 
     decisions = {}
@@ -582,7 +570,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
                 '--merge "Helth Inovation Network=organisation:health-innovation-network" or --merge "Priya Sha=new".'
             )
         decisions[name.strip()] = target.strip()
-    data = _own_data(ctx, "import") or resources.data_dir()
+    data = _own_data(ctx, "import") or data_dir()
     count = f"{len(files)} spreadsheet{'s' if len(files) != 1 else ''}"
     click.echo(f"... reading {count} and checking them against the graph in {data}", err=True)
     plan = plan_import(files, data, decisions=decisions)

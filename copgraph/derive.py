@@ -162,6 +162,9 @@ class LabelMatcher:
     """Finds a fixed set of labels in texts; build it once, use it for many texts."""
 
     def __init__(self, labels: Sequence[tuple[str, object]]) -> None:
+        labels = [
+            (label, key) for label, key in labels if normalise(label)[0].strip()
+        ]  # a label of no words matches nothing
         self._by_folded: dict[str, list[tuple[str, object]]] = {}
         for label, key in labels:
             self._by_folded.setdefault(normalise(label)[0].strip().casefold(), []).append((label, key))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copgraph import resources
+from copgraph import files
 
 __all__ = ["Example", "example_text", "load_examples"]
 
@@ -27,7 +27,7 @@ class Example:
 def load_examples() -> list[Example]:
     """All example queries, sorted by name."""
     found = []
-    for path in sorted(resources.queries_dir().glob("*.rq")):
+    for path in sorted(files.queries_dir().glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         headers = {}
         for line in text.splitlines():

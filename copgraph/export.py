@@ -15,9 +15,6 @@ True
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 from rdflib import Dataset, Graph
 
@@ -25,7 +22,7 @@ from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES, bind_prefixes
 from copgraph.store import engine
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "serialise", "write_atomically"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "serialise"]
 
 #: Export formats: name -> (rdflib format, keeps named graphs, file suffix).
 FORMATS: dict[str, tuple[str, bool, str]] = {
@@ -79,20 +76,3 @@ def serialise(dataset: Dataset, format: str) -> str:
         lines = sorted(line for line in text.splitlines() if line.strip())
         return "\n".join(lines) + "\n"
     return text
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path so that the file is either its old self or wholly the new text, never half."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise CopgraphError(f"Cannot write {path}: the folder {directory} does not exist.")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        if "temporary" in locals() and os.path.exists(temporary):
-            os.unlink(temporary)
-        raise CopgraphError(f"Cannot write {path}: {error.strerror or error}.") from None

@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +39,7 @@ from rdflib import FOAF, RDF, RDFS, Dataset, Literal, URIRef
 from copgraph import buildcache
 from copgraph.build import data_files, load, read_sources
 from copgraph.errors import CopgraphError
-from copgraph.export import write_atomically
+from copgraph.files import replacing, write_atomically
 from copgraph.lookup import Entity, find
 from copgraph.namespaces import COP
 from copgraph.privacy import OWNED_BY, full_names, mentions
@@ -106,14 +104,14 @@ def plan_forget(name: str, data: Path | str | None = None, include: Sequence[Pat
     CopgraphError
         When the name fits no person or more than one, or a file cannot be read.
     """
-    from copgraph import resources
+    from copgraph import files
 
     dataset = load(data, include=include)
     person = find(dataset, name, kind="person")
     nodes = {person.iri}
     for predicate in OWNED_BY:
         nodes.update(node for node in dataset.subjects(predicate, person.iri) if isinstance(node, URIRef))
-    data_dir = Path(data) if data is not None else resources.data_dir()
+    data_dir = Path(data) if data is not None else files.data_dir()
     reports, vocabularies = data_files(data_dir)
     erasure = Erasure(
         person,
@@ -180,24 +178,11 @@ def _remove_lines(text: str, erasure: Erasure, format: str) -> tuple[str, int]:
 def apply_forget(erasure: Erasure, reference: str | None = None) -> Path:
     """Write the new files (all or nothing, checked first), empty the build cache (:mod:`copgraph.buildcache`),
     which holds graphs built from the old files, and write the audit entry; return the audit log's path."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for change in erasure.changes:
-            handle, temporary = tempfile.mkstemp(
-                prefix=f".{change.path.stem}.forget-", suffix=change.path.suffix, dir=change.path.parent
-            )
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(change.text)
-            staged.append((Path(temporary), change.path))
-        _check(erasure, {target: temporary for temporary, target in staged})
-        for temporary, target in staged:
-            os.replace(temporary, target)
-        staged = []
-    except OSError as error:
-        raise CopgraphError(f"Cannot write the new files: {error.strerror or error}; nothing was changed.") from None
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+    targets = [change.path for change in erasure.changes]
+    with replacing(targets) as temporaries:
+        for change, temporary in zip(erasure.changes, temporaries, strict=True):
+            temporary.write_text(change.text, encoding="utf-8")
+        _check(erasure, dict(zip(targets, temporaries, strict=True)))
     buildcache.clear()  # graphs built from the old files
     return _audit(erasure, reference)
 

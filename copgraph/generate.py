@@ -49,8 +49,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import os
-import secrets
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -61,9 +59,10 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from copgraph import resources
+from copgraph import files
 from copgraph.derive import LabelMatcher
 from copgraph.errors import CopgraphError
+from copgraph.files import write_atomically
 from copgraph.namespaces import BASE, COP, ID, SCHEMES, SDO
 
 __all__ = ["GRAPH_NAME", "generate", "write"]
@@ -528,7 +527,7 @@ class _Vocabulary:
 
 
 def _read_vocabulary() -> _Vocabulary:
-    folder = resources.data_dir() / "vocabularies"
+    folder = files.data_dir() / "vocabularies"
     paths = sorted(folder.glob("*.ttl"))
     if not paths:
         raise CopgraphError(f"No vocabularies (*.ttl) in {folder}; the generator needs the project's concepts.")
@@ -1027,8 +1026,7 @@ def write(
 ) -> int:
     """Write :func:`generate`'s output to ``path`` atomically; return the number of quads written.
 
-    The lines go to a temporary file in the same folder, which replaces ``path`` only when complete. On any
-    error, or Ctrl-C, the temporary file is removed and ``path`` is left as it was.
+    The file is written whole or not at all (:func:`copgraph.files.write_atomically`).
 
     Raises
     ------
@@ -1037,26 +1035,13 @@ def write(
     """
     path = Path(path)
     lines = generate(people, seed=seed, progress=progress, programme_only=programme_only, hidden=hidden)
-    folder = path.parent
-    if not folder.is_dir():
-        raise CopgraphError(f"Cannot write {path}: the folder {folder} does not exist; create it or choose another.")
-    if path.is_dir():
-        raise CopgraphError(f"Cannot write {path}: it is a folder; give the name of a file to write.")
-    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     count = 0
-    try:
-        # os.open with mode 0o666 lets the umask decide the permissions, as for any other file the user writes.
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with open(handle, "w", encoding="utf-8", newline="") as out:
-            for line in lines:
-                out.write(line)
-                count += 1
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise CopgraphError(f"Cannot write {path}: {error.strerror or error}.") from None
-        raise
+
+    def write_lines(out) -> None:
+        nonlocal count
+        for line in lines:
+            out.write(line)
+            count += 1
+
+    write_atomically(path, write_lines)
     return count

@@ -33,16 +33,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 
 from copgraph.analysis.projection import ATTRIBUTES
 from copgraph.errors import CopgraphError
+from copgraph.files import replacing
 from copgraph.spreadsheet import spreadsheet_safe
 
 __all__ = [
@@ -150,22 +148,6 @@ def table_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f"{path.name}-nodes.csv"), path.with_name(f"{path.name}-edges.csv")
 
 
-def _stage(target: Path, text: str | None = None) -> str:
-    """A temporary file beside target holding text or, without text, a copy of target as it is now."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            if text is None:
-                with open(target, encoding="utf-8", newline="") as old:
-                    shutil.copyfileobj(old, out)
-            else:
-                out.write(text)
-    except OSError:
-        os.unlink(temporary)
-        raise
-    return temporary
-
-
 def write_tables(network: nx.Graph, path: Path) -> tuple[Path, Path]:
     """Write the nodes and edges tables where :func:`table_paths` says, both or neither; return their paths.
 
@@ -173,30 +155,7 @@ def write_tables(network: nx.Graph, path: Path) -> tuple[Path, Path]:
     edges table in place fails, the nodes table is put back as it was.
     """
     targets = table_paths(path)
-    directory = targets[0].parent
-    if not directory.is_dir():
-        raise CopgraphError(f"Cannot write {targets[0]}: the folder {directory} does not exist.")
-    temporaries: list[str] = []
-    replaced: list[tuple[Path, str | None]] = []  # each table put in place, and the copy of what it replaced
-    target = targets[0]
-    try:
-        for target, text in zip(targets, csv_tables(network), strict=True):
-            temporaries.append(_stage(target, text))
-        for target, temporary in zip(targets, list(temporaries), strict=True):
-            old = _stage(target) if target.exists() else None
-            if old:
-                temporaries.append(old)
-            os.replace(temporary, target)
-            replaced.append((target, old))
-    except OSError as error:
-        for table, old in reversed(replaced):
-            if old:
-                os.replace(old, table)
-            else:
-                os.unlink(table)
-        raise CopgraphError(f"Cannot write {target}: {error.strerror or error}. Neither table was written.") from None
-    finally:
-        for temporary in temporaries:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+    with replacing(targets) as temporaries:
+        for temporary, text in zip(temporaries, csv_tables(network), strict=True):
+            temporary.write_text(text, encoding="utf-8", newline="")
     return targets

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
-from copgraph import resources
+from copgraph import files
 from copgraph.namespaces import PREFIXES
 
 __all__ = ["Report", "Violation", "validate"]
@@ -63,7 +63,7 @@ def validate(dataset: Dataset) -> Report:
     data = Graph()
     for s, p, o, _ in dataset.quads():
         data.add((s, p, o))
-    shapes = Graph().parse(data=(resources.ontology_dir() / "shapes.ttl").read_text(encoding="utf-8"), format="turtle")
+    shapes = Graph().parse(data=(files.ontology_dir() / "shapes.ttl").read_text(encoding="utf-8"), format="turtle")
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     violations = []
     for result in results.subjects(SH.resultSeverity, SH.Violation):

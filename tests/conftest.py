@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from copgraph import resources
+from copgraph import files
 from copgraph.analysis.materialise import materialise
 from copgraph.build import build, load
 
@@ -153,7 +153,7 @@ def graph(request, store_names):
 
 def make_data_dir(target: Path, *trig_files: Path) -> Path:
     """A data folder with the project's vocabularies and the given report files."""
-    shutil.copytree(resources.data_dir() / "vocabularies", target / "vocabularies")
+    shutil.copytree(files.data_dir() / "vocabularies", target / "vocabularies")
     for path in trig_files:
         shutil.copy(path, target / path.name)
     return target

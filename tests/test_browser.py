@@ -111,8 +111,10 @@ def test_clicking_a_node_opens_its_page(page, server):
 
 def test_the_sparql_page_runs_an_example_and_shows_the_table(page, server):
     page.goto(server + "/query")
-    page.get_by_role("link", name="When did the SEL Polypharmacy CoP meet, and what did each meeting ask?").click()
-    page.get_by_role("button", name="Run").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="When did the SEL Polypharmacy CoP meet, and what did each meeting ask?").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run").click()
     rows = page.locator("table.results tbody tr")
     assert rows.count() == 4
     assert "How do we see our situation?" in rows.first.inner_text()

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TESTS, free_port, make_data_dir
 
-from copgraph import resources
+from copgraph import files
 from copgraph.cli import cli
 
 
@@ -108,7 +108,7 @@ def test_query_can_read_the_inferred_suggestions_on_request():
 
 
 def test_import_from_the_command_line_says_each_step_and_a_second_import_changes_nothing(tmp_path):
-    data = make_data_dir(tmp_path / "data", *sorted(resources.data_dir().glob("report-*.trig")))
+    data = make_data_dir(tmp_path / "data", *sorted(files.data_dir().glob("report-*.trig")))
     clean = sorted(str(path) for path in (TESTS / "data" / "import" / "clean").glob("*.csv"))
     runner = CliRunner()
     dry = runner.invoke(cli, ["--data", str(data), "import", *clean, "--dry-run"])
@@ -123,7 +123,7 @@ def test_import_from_the_command_line_says_each_step_and_a_second_import_changes
 
 
 def test_a_messy_import_from_the_command_line_exits_2_and_writes_nothing(tmp_path):
-    data = make_data_dir(tmp_path / "data", *sorted(resources.data_dir().glob("report-*.trig")))
+    data = make_data_dir(tmp_path / "data", *sorted(files.data_dir().glob("report-*.trig")))
     messy = sorted(str(path) for path in (TESTS / "data" / "import" / "messy").glob("*.csv"))
     result = CliRunner().invoke(cli, ["--data", str(data), "import", *messy])
     assert result.exit_code == 2

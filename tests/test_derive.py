@@ -146,3 +146,8 @@ def test_a_matched_text_is_written_so_that_the_store_reads_back_exactly_that_tex
     # must come back unchanged.
     [triple] = ox.parse(f"<urn:s> <urn:p> {_literal(text)} .\n", format=ox.RdfFormat.N_TRIPLES)
     assert triple.object.value == text
+
+
+def test_a_label_of_no_words_matches_nothing():
+    # A name made only of punctuation (an imported ':\r:') once crashed derivation.
+    assert find_labels(":\n:", [(":\r:", "nothing"), ("medicines", "m")]) == []

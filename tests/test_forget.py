@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from conftest import TESTS
 from rdflib import URIRef
 
-from copgraph import resources
 from copgraph.build import build, load
 from copgraph.cli import cli
 from copgraph.errors import CopgraphError
 from copgraph.export import serialise
+from copgraph.files import data_dir
 from copgraph.forget import AUDIT_LOG, apply_forget, plan_forget, remaining
 from copgraph.generate import write
 from copgraph.sparql import run
@@ -29,7 +29,7 @@ ESTHER = URIRef("https://w3id.org/copgraph/id/person/esther-hall")
 @pytest.fixture
 def data(tmp_path):
     folder = tmp_path / "data"
-    shutil.copytree(resources.data_dir(), folder, ignore=shutil.ignore_patterns("sources", "templates"))
+    shutil.copytree(data_dir(), folder, ignore=shutil.ignore_patterns("sources", "templates"))
     shutil.copy(TESTS / "data" / "visibility.trig", folder / "import-test-cohort.trig")
     return folder
 

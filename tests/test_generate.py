@@ -13,7 +13,7 @@ from rdflib import RDF, SKOS, Dataset
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDFS
 
 import copgraph.generate as generator
-from copgraph import resources
+from copgraph import files
 from copgraph.build import load
 from copgraph.derive import LabelMatcher, derive
 from copgraph.entail import entail
@@ -304,10 +304,10 @@ def test_the_synthetic_graph_is_valid_together_with_the_projects_data():
 
 def test_a_vocabulary_missing_a_sector_the_generator_uses_is_named(tmp_path, monkeypatch):
     (tmp_path / "vocabularies").mkdir()
-    for path in (resources.data_dir() / "vocabularies").glob("*.ttl"):
+    for path in (files.data_dir() / "vocabularies").glob("*.ttl"):
         text = path.read_text(encoding="utf-8")
         (tmp_path / "vocabularies" / path.name).write_text(text.replace("sector:consultancy", "sector:advice"))
-    monkeypatch.setattr(resources, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(files, "data_dir", lambda: tmp_path)
     with pytest.raises(CopgraphError, match=r"no sector:consultancy.*sectors\.ttl"):
         generate(10)
 
@@ -351,8 +351,8 @@ def test_a_file_that_cannot_be_written_is_a_sentence_and_leaves_nothing_behind(t
     def refuse(source, target):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(generator.os, "replace", refuse)
-    with pytest.raises(CopgraphError, match=r"Cannot write .*synthetic\.nq: Permission denied\."):
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(CopgraphError, match=r"Cannot write .*synthetic\.nq: Permission denied"):
         write(tmp_path / "synthetic.nq", 10)
     assert list(tmp_path.iterdir()) == []
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from rdflib import SKOS, Dataset, Literal, URIRef
 from rdflib.namespace import FOAF, ORG
 
-from copgraph import importer, resources
+from copgraph import files, importer
 from copgraph.build import load
 from copgraph.errors import CopgraphError
 from copgraph.importer import TEMPLATES, apply_import, name_key, plan_import, slug
@@ -43,7 +43,7 @@ MINI = TESTS / "data" / "mini-report.trig"
 
 def real_data(target: Path) -> Path:
     """A data folder with the project's vocabularies and both reports."""
-    return make_data_dir(target, *sorted(resources.data_dir().glob("report-*.trig")))
+    return make_data_dir(target, *sorted(files.data_dir().glob("report-*.trig")))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -472,7 +472,7 @@ def test_a_failed_write_leaves_the_data_folder_as_it_was(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(importer.os, "fsync", full_disk)
-    with pytest.raises(CopgraphError, match=r"Cannot write the import into .*No space left on device"):
+    with pytest.raises(CopgraphError, match=r"Cannot write .*No space left on device; nothing was changed"):
         apply_import(plan, data)
     assert snapshot(data) == before  # no temporary file left behind either
 
@@ -497,7 +497,7 @@ def test_ctrl_c_while_replacing_waits_until_every_file_is_in_place(tmp_path, mon
 
 # The templates ---------------------------------------------------------------------------------------------------
 
-TEMPLATE_FOLDER = resources.data_dir() / "templates"
+TEMPLATE_FOLDER = files.data_dir() / "templates"
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.name)

@@ -2,12 +2,12 @@
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph
 
-from copgraph import resources
+from copgraph import files
 from copgraph.namespaces import COP, GRAPH
 
 
 def ontology() -> Graph:
-    return Graph().parse(data=(resources.ontology_dir() / "copgraph.ttl").read_text(encoding="utf-8"), format="turtle")
+    return Graph().parse(data=(files.ontology_dir() / "copgraph.ttl").read_text(encoding="utf-8"), format="turtle")
 
 
 def test_the_ontology_is_versioned():

@@ -15,7 +15,7 @@ from conftest import TESTS
 from rdflib import URIRef
 from rdflib.term import BNode
 
-from copgraph import resources
+from copgraph import files
 from copgraph.analysis.projection import project
 from copgraph.build import build, load
 from copgraph.cli import cli
@@ -33,7 +33,7 @@ TOMASZ = URIRef("https://w3id.org/copgraph/id/person/tomasz-okafor")
 def reports(tmp_path_factory):
     """A copy of the shipped data: the reports alone."""
     folder = tmp_path_factory.mktemp("privacy") / "data"
-    shutil.copytree(resources.data_dir(), folder, ignore=shutil.ignore_patterns("sources", "templates"))
+    shutil.copytree(files.data_dir(), folder, ignore=shutil.ignore_patterns("sources", "templates"))
     return folder
 
 

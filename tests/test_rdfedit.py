@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from copgraph import resources
+from copgraph import files
 from copgraph.errors import CopgraphError
 from copgraph.rdfedit import remove_triples
 
@@ -55,7 +55,7 @@ def turtle(text: str, unwanted, expected: str) -> None:
 
 @pytest.fixture(scope="module")
 def report_2019() -> tuple[Path, str]:
-    path = resources.data_dir() / "report-2019-20.trig"
+    path = files.data_dir() / "report-2019-20.trig"
     return path, path.read_text(encoding="utf-8")
 
 
@@ -80,7 +80,7 @@ def test_forgetting_a_participant_changes_only_the_lines_that_name_them(report_2
 
 
 def test_every_comment_of_the_real_reports_survives_removing_every_person():
-    for path in sorted(resources.data_dir().glob("report-*.trig")):
+    for path in sorted(files.data_dir().glob("report-*.trig")):
         text = path.read_text(encoding="utf-8")
         before = quads(text, base=path.resolve().as_uri())
         people = {s for s, p, o, _ in before if "/id/person/" in s}
@@ -95,7 +95,7 @@ def test_every_comment_of_the_real_reports_survives_removing_every_person():
 
 @pytest.mark.parametrize("name", ["report-2019-20.trig", "report-2023-24.trig"])
 def test_every_property_can_be_cut_from_the_real_reports_with_their_layout_kept(name):
-    path = resources.data_dir() / name
+    path = files.data_dir() / name
     text, base = path.read_text(encoding="utf-8"), path.resolve().as_uri()
     before = quads(text, base=base)
     for predicate in sorted({q[1] for q in before}):

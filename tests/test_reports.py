@@ -10,7 +10,7 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import FOAF, PROV, XSD
 
-from copgraph import resources
+from copgraph import files
 from copgraph.build import section_graphs
 from copgraph.examples import example_text
 from copgraph.lookup import find, fold
@@ -256,7 +256,7 @@ class TestTestimonies:
     def test_quotes_are_verbatim_from_the_report(self, graph):
         texts = {
             cohort: " ".join(
-                (resources.data_dir() / "sources" / f"cop-leadership-programme-{cohort}-final-report.txt")
+                (files.data_dir() / "sources" / f"cop-leadership-programme-{cohort}-final-report.txt")
                 .read_text()
                 .split()
             )
@@ -286,7 +286,7 @@ class TestProvenance:
         )
         assert len(answer.rows) >= 20
         for title, line, end, file in answer.rows:
-            lines = (resources.data_dir() / str(file)).read_text(encoding="utf-8").splitlines()
+            lines = (files.data_dir() / str(file)).read_text(encoding="utf-8").splitlines()
             assert line.toPython() <= end.toPython() <= len(lines), title
             heading = lines[line.toPython() - 1]
             assert fold(str(title))[:25] in fold(heading), f"line {line} is {heading!r}, not {title!r}"

@@ -46,7 +46,7 @@ def installed(wheel, tmp_path_factory) -> Path:
 def run_installed(installed: Path, folder: Path, *args: str) -> subprocess.CompletedProcess:
     """copgraph from the installed wheel, run in ``folder``, with nothing of the source tree in reach."""
     code = (
-        "import copgraph.resources as r, copgraph.cli as c; "
+        "import copgraph.files as r, copgraph.cli as c; "
         "assert '_resources' in str(r.data_dir()), r.data_dir(); "
         "c.main()"
     )

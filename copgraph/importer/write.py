@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import shutil
-import signal
-import tempfile
-import threading
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +15,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import FOAF
 
 from copgraph.errors import CopgraphError
+from copgraph.files import replacing
 from copgraph.importer.plan import ImportPlan, _natural
 from copgraph.namespaces import PREFIXES
 from copgraph.tables import TableError
@@ -33,9 +29,7 @@ __all__ = ["apply_import"]
 def apply_import(plan: ImportPlan, data_dir: Path | str) -> list[Path]:
     """Write a plan's import files into the data folder; return the files written (none when nothing changes).
 
-    Each file goes to a temporary file beside it that then replaces it (``os.replace``), so a crash leaves no
-    half-written file; every file is written before the first replaces its old version, and Ctrl-C waits until
-    the last one has.
+    The files are replaced together, whole or not at all (:func:`copgraph.files.replacing`).
 
     Raises
     ------
@@ -52,55 +46,14 @@ def apply_import(plan: ImportPlan, data_dir: Path | str) -> list[Path]:
             f"The data in {data_dir} changed after this import was planned; plan the import again, so that it "
             "takes the change into account."
         )
-    staged: list[tuple[str, Path]] = []
+    names = sorted(plan.outputs)
     try:
-        for name, text in sorted(plan.outputs.items()):
-            handle, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.", suffix=".tmp")
-            staged.append((name, Path(temporary)))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-        with _interrupts_held():
-            for name, temporary in staged:
-                os.replace(temporary, data_dir / name)
-        _sync(data_dir)
-    except OSError as error:
-        raise CopgraphError(
-            f"Cannot write the import into {data_dir} ({error.strerror or error}); check that the folder exists and "
-            "that you may write to it."
-        ) from None
-    finally:
-        for _, temporary in staged:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-    return [data_dir / name for name, _ in staged]
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) until the block is done, so that a set of files is replaced whole."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[object] = []
-    previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
-
-
-def _sync(folder: Path) -> None:
-    """Make the renames in a folder durable (where the platform can open a folder)."""
-    with contextlib.suppress(OSError, AttributeError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        with replacing([data_dir / name for name in names]) as temporaries:
+            for name, temporary in zip(names, temporaries, strict=True):
+                temporary.write_text(plan.outputs[name], encoding="utf-8", newline="\n")
+    except CopgraphError as error:
+        raise CopgraphError(f"{error} Check that the folder {data_dir} exists and that you may write to it.") from None
+    return [data_dir / name for name in names]
 
 
 def _fingerprint(data_dir: Path) -> str:
