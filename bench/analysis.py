@@ -17,14 +17,14 @@ from load import summary, timed
 def main() -> None:
     from copgraph.analysis.boundaries import boundaries
     from copgraph.analysis.evaluate import evaluate, fresh_copy
-    from copgraph.analysis.materialise import materialise
-    from copgraph.analysis.projection import project
     from copgraph.analysis.related import related, synergies
     from copgraph.analysis.suggest import suggest
-    from copgraph.build import load
+    from copgraph.graph import KnowledgeGraph
+    from copgraph.graph.inferred import materialise
+    from copgraph.graph.network import project
 
-    graph = load()
-    network = project(graph)
+    graph = KnowledgeGraph.open()
+    network = graph.network()
     print(f"network: {network.number_of_nodes()} nodes, {network.number_of_edges()} edges")
     print("\nEvaluation (hidden community-theme links, 5 seeded splits of 20%):")
     print(f"{'method':<22}{'MRR':>8}{'P@5':>8}{'hits@5':>8}{'hidden':>8}")
@@ -36,7 +36,7 @@ def main() -> None:
     community = "https://w3id.org/copgraph/id/community/sel-polypharmacy"
     person = "https://w3id.org/copgraph/id/person/phil-southworth"
     print()
-    print(f"project (RDF -> NetworkX)      {summary(timed(lambda: project(graph), 10))}")
+    print(f"project (RDF -> NetworkX)      {summary(timed(lambda: project(graph.backend), 10))}")
     list(related(network, community))
     print(f"related(SEL Polypharmacy)      {summary(timed(lambda: list(related(network, community, limit=10)), 50))}")
     list(suggest(network, person))
@@ -47,10 +47,10 @@ def main() -> None:
     print(f"boundaries                     {summary(timed(lambda: boundaries(fresh_copy(network)), 10))}")
 
     def recompute() -> None:
-        materialise(graph, project(graph))
+        materialise(graph.backend, project(graph.backend))
 
     start = time.perf_counter()
-    count = materialise(graph, fresh_copy(network))
+    count = materialise(graph.backend, fresh_copy(network))
     print(f"\ninferred graph: {count} suggestions")
     print(
         f"recompute inferred graph       {summary(timed(recompute, 5))}   "

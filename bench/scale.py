@@ -48,7 +48,7 @@ def stats(times: list[float]) -> dict:
 def synthetic(people: int) -> list[str]:
     if not people:
         return []
-    from copgraph.generate import write
+    from copgraph.synthetic.generate import write
 
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"synthetic-{people}.nq"
@@ -59,22 +59,21 @@ def synthetic(people: int) -> list[str]:
 def one(store: str, people: int, repeat: int) -> dict:
     """Measure one store at one size (run in a process of its own)."""
     from copgraph.analysis.boundaries import boundaries
-    from copgraph.analysis.projection import project
     from copgraph.analysis.related import related, synergies
     from copgraph.analysis.suggest import suggest
-    from copgraph.build import load
-    from copgraph.examples import load_examples
-    from copgraph.sparql import run
+    from copgraph.graph import KnowledgeGraph
+    from copgraph.graph.network import project
+    from copgraph.query.examples import load_examples
 
     os.environ["COPGRAPH_CACHE"] = "off"  # load is measured building; start-up both ways (_pages)
     include = synthetic(people)
     out: dict = {"store": store, "people": people}
     start = time.perf_counter()
-    graph = load(store=store, include=include)
+    graph = KnowledgeGraph.open(store, include=include)
     out["load_s"] = round(time.perf_counter() - start, 2)
-    out["quads"] = run(graph, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0].toPython()
+    out["quads"] = len(graph.backend)
     examples = load_examples()
-    out["queries"] = {e.name: stats(timed(lambda e=e: run(graph, e.text), repeat)) for e in examples}
+    out["queries"] = {e.name: stats(timed(lambda e=e: graph.query(e.text), repeat)) for e in examples}
 
     if store == "rdflib" and people > 10_000:
         # rdflib's engine takes minutes per projection query at this size (206 s for all of them at 10k):
@@ -82,7 +81,7 @@ def one(store: str, people: int, repeat: int) -> dict:
         out["peak_mb"] = _peak_mb()
         return out
     start = time.perf_counter()
-    network = project(graph)
+    network = project(graph.backend)
     out["project_s"] = round(time.perf_counter() - start, 2)
     chosen = random.Random(1)
     communities = sorted(n for n, k in network.nodes(data="kind") if k == "community")
@@ -135,9 +134,6 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
         "pages": {},
         "first_visit_ms": {},
     }
-    start = time.perf_counter()
-    app.extensions["copgraph"].warm()  # what a big network computes in the background after start-up
-    result["background_s"] = round(time.perf_counter() - start, 2)
     client = app.test_client()
     query = "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } LIMIT 100"
     pages = {
@@ -158,7 +154,7 @@ def _pages(store: str, include: list[str], community: str, repeat: int) -> dict:
             result["first_visit_ms"][name] = round(timed(lambda u=url: client.get(u).close(), 1)[0] * 1000, 1)
             result["pages"][name] = stats(timed(lambda u=url: client.get(u).close(), repeat))
     finally:
-        app.extensions["copgraph"].workers.close()
+        app.extensions["copgraph"].close()
         shutil.rmtree(cache, ignore_errors=True)
         os.environ["COPGRAPH_CACHE"] = "off"
     return result
@@ -181,15 +177,16 @@ def _peak_mb() -> int:
 
 def _startup(config: dict, background: bool = False) -> tuple[float, int]:
     """Seconds to create the web app, in a new process (with the environment, and so the build cache, of this
-    one), and that process's peak memory in MB: after start-up, or after the work the app does in the background
-    as well (the whole memory of a serving app, with no other copy of the graph in the process)."""
+    one), and that process's peak memory in MB: after start-up, or after the whole-network analyses pages compute
+    on their first visit as well (the whole memory of a serving app, with no other copy of the graph in it)."""
+    visits = "s = app.extensions['copgraph']; s.boundaries; s.synergy_pairs(); s.cross_boundary(); "
     code = (
         inspect.getsource(_peak_mb) + "\n"
         "import sys, time, json; start = time.perf_counter(); from webapp import create_app; "
         "app = create_app(json.loads(sys.argv[1])); took = time.perf_counter() - start; "
-        + ("app.extensions['copgraph'].warm(); " if background else "")
+        + (visits if background else "")
         + "print(took, _peak_mb()); "
-        "app.extensions['copgraph'].workers.close()"
+        "app.extensions['copgraph'].close()"
     )
     done = subprocess.run([sys.executable, "-c", code, json.dumps(config)], capture_output=True, text=True, check=True)
     took, peak = done.stdout.strip().splitlines()[-1].split()
@@ -202,19 +199,19 @@ def _raw_engine(graph, examples, store: str, include: list[str], repeat: int) ->
     import pyoxigraph as ox
 
     from copgraph.namespaces import PREFIXES
-    from copgraph.workers import QueryWorkers
+    from copgraph.query.workers import QueryWorkers
 
-    if hasattr(graph.store, "_inner"):
+    if hasattr(graph.backend, "store"):
         # The very store our path reads, queried straight through pyoxigraph. A copy would hold its quads in
         # another order, and Oxigraph's speed on some queries depends on that order (a FILTER EXISTS stops at
         # the first match in a list): a copy answered communities-spanning-regions 2.7 times slower than the
         # store it was copied from in one run, and 3.8 times faster in another.
-        raw = graph.store._inner
+        raw = graph.backend.store
     else:
         raw = ox.Store()
         raw.bulk_extend(
             ox.Quad(*(_ox(t) for t in (s, p, o)), ox.NamedNode(str(g)))
-            for s, p, o, g in graph.quads((None, None, None, None))
+            for s, p, o, g in graph.dataset.quads((None, None, None, None))
             if g is not None
         )
 
@@ -226,7 +223,7 @@ def _raw_engine(graph, examples, store: str, include: list[str], repeat: int) ->
             list(answer)
 
     result = {"raw_queries": {}, "our_path": {}}
-    with QueryWorkers(graph, processes=1, timeout=60, max_rows=None) as workers:
+    with QueryWorkers(graph.backend, processes=1, timeout=60, max_rows=None) as workers:
         for example in examples:
             result["raw_queries"][example.name] = stats(timed(lambda e=example: raw_query(e.text), repeat))
             result["our_path"][example.name] = stats(

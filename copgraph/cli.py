@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from copgraph import __version__, buildcache
+from copgraph import __version__
 from copgraph.errors import CopgraphError
 
 FORMAT_HELP = "How to print the result."
@@ -26,13 +26,18 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
-def _load(ctx: click.Context, audience: str | None = None):
-    from copgraph.build import load
+#: Seconds a query on the command line may run, as in the web app (COPGRAPH_QUERY_TIMEOUT).
+QUERY_TIMEOUT = 10.0
+
+
+def _open(ctx: click.Context, audience: str | None = None):
+    """The knowledge graph the global options name."""
+    from copgraph.graph import KnowledgeGraph
 
     try:
-        return load(
-            ctx.obj["data"],
-            store=ctx.obj["store"],
+        return KnowledgeGraph.open(
+            ctx.obj["store"],
+            data=ctx.obj["data"],
             include=ctx.obj["include"],
             audience=audience or ctx.obj["audience"] or "curators",
         )
@@ -55,9 +60,9 @@ def reports_errors(command):
 def _own_data(ctx: click.Context, doing: str) -> Path | None:
     """The data folder a command that changes files may change: --data, or the project's data/ in a source
     checkout; never the data inside an installed copgraph, which the next install would put back."""
-    from copgraph import files
+    from copgraph.files import installed
 
-    if ctx.obj["data"] is not None or not files.installed():
+    if ctx.obj["data"] is not None or not installed():
         return ctx.obj["data"]
     raise UserError(
         f"copgraph {doing} changes the data files, and the data shipped with copgraph is part of its installation "
@@ -112,7 +117,7 @@ def cli(ctx: click.Context, data: Path | None, store: str, include: tuple[Path, 
         copgraph --store oxigraph:./copgraph.db serve
         copgraph --audience programme serve
     """
-    from copgraph.store import StoreSpec
+    from copgraph.backends import StoreSpec
 
     try:
         spec = StoreSpec.parse(store)
@@ -135,15 +140,11 @@ def stats(ctx: click.Context, fmt: str) -> None:
         copgraph stats
         copgraph stats --format json
     """
-    from copgraph.cache import cached
-    from copgraph.stats import summarise
-
-    graph = _load(ctx)
-    summary = cached(graph, "summary", lambda: summarise(graph))
+    summary = _open(ctx).counts()
     if fmt == "json":
         click.echo(json.dumps(summary.__dict__, indent=2, default=str))
         return
-    click.echo(f"copgraph: {summary.triples} triples in {summary.named_graphs} named graphs\n")
+    click.echo(f"copgraph: {summary.statements} statements in {summary.named_graphs} named graphs\n")
     click.echo(_table(["kind", "count"], [[k, v] for k, v in summary.by_kind.items()]))
     for title, rows in (
         ("By cohort", summary.by_cohort),
@@ -174,9 +175,9 @@ def validate(ctx: click.Context, fmt: str) -> None:
         copgraph validate
         copgraph --data ./my-data validate
     """
-    from copgraph.validate import validate as run_validation
+    from copgraph.curation.validate import validate as run_validation
 
-    report = run_validation(_load(ctx))
+    report = run_validation(_open(ctx))
     if fmt == "json":
         click.echo(
             json.dumps({"conforms": report.conforms, "violations": [v.__dict__ for v in report.violations]}, indent=2)
@@ -202,13 +203,20 @@ def validate(ctx: click.Context, fmt: str) -> None:
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
 @click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=QUERY_TIMEOUT,
+    show_default=True,
+    help="Seconds the query may run before it is stopped, whatever the store.",
+)
+@click.option(
     "--inferred",
     is_flag=True,
     help="Compute the analytics' suggestions first (a second or two), so the query can read graph:inferred.",
 )
 @click.pass_context
 @reports_errors
-def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None, inferred: bool) -> None:
+def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None, timeout: float, inferred: bool) -> None:
     """Run a SPARQL query: the query itself, a .rq file, or the name of an example query.
 
     The project's prefixes (cop:, person:, theme:, foaf:, skos: ... see 'copgraph examples') are declared
@@ -223,16 +231,13 @@ def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None, i
         copgraph query --inferred "SELECT ?s ?score WHERE { ?x cop:suggestionFor person:phil-southworth ;
             cop:suggests ?s ; cop:score ?score }"
     """
-    from copgraph.examples import example_text
-    from copgraph.sparql import read_query, run
+    from copgraph.query.examples import query_text
 
-    text = example_text(query_or_file) or read_query(query_or_file)
-    graph = _load(ctx)
+    text = query_text(query_or_file)
+    graph = _open(ctx)
     if inferred:
-        from copgraph.analysis.materialise import materialise
-
-        materialise(graph)
-    answer = run(graph, text, max_rows=limit)
+        graph.infer()
+    answer = graph.query(text, limit=limit, timeout=timeout)
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -242,7 +247,7 @@ def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None, i
             raise UserError(f"A {answer.kind} query answers with a table; ask for table, csv or json.")
         click.echo(answer.graph.serialize(format="turtle"), nl=False)
     else:
-        click.echo(answer.to_table())
+        click.echo(_terminal_safe(answer.to_table()))
 
 
 @cli.command()
@@ -256,14 +261,14 @@ def examples(ctx: click.Context) -> None:
         copgraph examples
         copgraph query participants-per-nation
     """
-    from copgraph.examples import load_examples
+    from copgraph.query.examples import load_examples
 
     for example in load_examples():
         click.echo(f"{example.name}\n    {example.title}")
 
 
-#: What 'export' writes: the graph as RDF (copgraph.export.FORMATS), or its network
-#: (copgraph.network_export.NETWORK_FORMATS). Named here so that the command line starts without loading them.
+#: What 'export' writes: the graph as RDF (copgraph.output.rdf.FORMATS), or its network
+#: (copgraph.output.network.NETWORK_FORMATS). Named here so that the command line starts without loading them.
 EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "gexf", "graphml", "csv"]
 
 
@@ -303,22 +308,21 @@ def export(ctx: click.Context, fmt: str, output: Path | None, public: bool) -> N
         copgraph export --format gexf -o copgraph.gexf
         copgraph export --format csv -o network
     """
-    from copgraph.analysis.projection import project
-    from copgraph.export import serialise
     from copgraph.files import write_atomically
-    from copgraph.network_export import NETWORK_FORMATS, network_text, write_tables
+    from copgraph.output.network import NETWORK_FORMATS, network_text, write_tables
+    from copgraph.output.rdf import serialise
 
     if fmt == "csv" and output is None:
         raise UserError(
             "The csv export is two tables, nodes and edges, so it needs -o NAME: it writes "
             "NAME-nodes.csv and NAME-edges.csv."
         )
-    dataset = _load(ctx, "public" if public else None)
+    graph = _open(ctx, "public" if public else None)
     if fmt == "csv":
-        nodes, edges = write_tables(project(dataset), output)
+        nodes, edges = write_tables(graph.network(), output)
         click.echo(f"Wrote {nodes} and {edges} (csv).", err=True)
         return
-    text = network_text(project(dataset), fmt) if fmt in NETWORK_FORMATS else serialise(dataset, fmt)
+    text = network_text(graph.network(), fmt) if fmt in NETWORK_FORMATS else serialise(graph, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -345,11 +349,9 @@ def show(ctx: click.Context, name: str, kind: str | None, fmt: str) -> None:
         copgraph show hin
         copgraph show person:cleo-butterworth --format json
     """
-    from copgraph.lookup import describe, find
-
-    graph = _load(ctx)
-    entity = find(graph, name, kind=kind)
-    facts = describe(graph, entity)
+    graph = _open(ctx)
+    entity = graph.lookup(name, kind=kind)
+    facts = graph.describe(entity)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -377,15 +379,15 @@ def show(ctx: click.Context, name: str, kind: str | None, fmt: str) -> None:
             )
         )
         return
-    click.echo(f"{entity.label}  ({entity.kind}, {entity.curie})")
+    lines = [f"{entity.label}  ({entity.kind}, {entity.curie})"]
     if entity.aliases:
-        click.echo(f"also known as: {', '.join(entity.aliases)}")
+        lines.append(f"also known as: {', '.join(entity.aliases)}")
     for direction, heading in (("out", "Facts"), ("in", "Linked from")):
         chosen = [f for f in facts if f.direction == direction]
         if chosen:
-            click.echo(f"\n{heading}")
-        for fact in chosen:
-            click.echo(f"- {fact.predicate_label}: {fact.value_label}\n    source: {fact.source_label}")
+            lines.append(f"\n{heading}")
+        lines += [f"- {f.predicate_label}: {f.value_label}\n    source: {f.source_label}" for f in chosen]
+    click.echo(_terminal_safe("\n".join(lines)))
 
 
 @cli.command()
@@ -409,28 +411,26 @@ def build(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
 
 def _build_store(store, data, include, audience: str) -> None:
-    """Build a persistent store, saying each step, with the network, counts and suggestions computed for it."""
+    """Build a persistent store, saying each step, with the network, index, counts and suggestions computed for
+    it and kept beside it, for a fast start."""
     import time
 
-    from copgraph.analysis.materialise import MOST_ENTITIES, materialise
-    from copgraph.build import build as build_store
+    from copgraph.build import build_store
+    from copgraph.graph import KnowledgeGraph
+    from copgraph.graph.inferred import MOST_ENTITIES
 
-    def suggestions(graph) -> None:
-        from copgraph.analysis.projection import project
-        from copgraph.cache import cached
-        from copgraph.lookup import entities
-        from copgraph.stats import summarise
-
+    def prepare(backend) -> None:
+        graph = KnowledgeGraph(backend, audience)
         click.echo("... computing the network, the entity index and the counts, for a fast start", err=True)
-        network = cached(graph, "network", lambda: project(graph))
-        entities(graph)
+        graph.network()
+        graph.entities()
         click.echo("... computing the analytics' suggestions (graph:inferred)", err=True)
-        if not materialise(graph, network):
+        if not graph.infer():
             click.echo(
                 f"... skipped: over {MOST_ENTITIES:,} people and communities, suggestions are computed when asked",
                 err=True,
             )
-        cached(graph, "summary", lambda: summarise(graph))
+        graph.counts()
 
     started = time.perf_counter()
     quads = build_store(
@@ -438,7 +438,7 @@ def _build_store(store, data, include, audience: str) -> None:
         data,
         include,
         progress=lambda step: click.echo(f"... {step}", err=True),
-        finish=suggestions,
+        finish=prepare,
         audience=audience,
     )
     click.echo(f"Built {store}: {quads:,} quads in {time.perf_counter() - started:.1f} s.", err=True)
@@ -468,8 +468,9 @@ def forget(ctx: click.Context, name: str, reference: str | None, dry_run: bool, 
         copgraph --store oxigraph:./copgraph.db forget person:priya-raman --yes
     """
     from copgraph.build import built_from
-    from copgraph.forget import apply_forget, plan_forget
-    from copgraph.sparql import compact
+    from copgraph.build.cache import folder as cache_folder
+    from copgraph.curation.forget import apply_forget, plan_forget
+    from copgraph.query.answer import compact
 
     spec = ctx.obj["store"]
     record = built_from(spec) or {}
@@ -488,15 +489,15 @@ def forget(ctx: click.Context, name: str, reference: str | None, dry_run: bool, 
         for subject, predicate in erasure.texts:
             click.echo(f"  {compact(subject)} {compact(predicate)}")
     if dry_run:
-        emptied = " and the build cache would be emptied" if buildcache.folder() is not None else ""
+        emptied = " and the build cache would be emptied" if cache_folder() is not None else ""
         click.echo(f"Dry run: nothing changed. Without --dry-run, {erasure.triples} triples would go{emptied}.")
         return
     if not yes:
         click.confirm(f"Forget {erasure.person.label}? This cannot be undone", abort=True)
     audit = apply_forget(erasure, reference)
     click.echo(f"Forgot them: {erasure.triples} triples in {len(erasure.changes)} files. Audit entry in {audit}.")
-    if buildcache.folder() is not None:
-        click.echo(f"The build cache in {buildcache.folder()}, which held graphs built before, is emptied.")
+    if cache_folder() is not None:
+        click.echo(f"The build cache in {cache_folder()}, which held graphs built before, is emptied.")
     if spec.persistent:
         click.echo(f"Building {spec} again without them:", err=True)
         _build_store(spec, data, include, record.get("audience") or ctx.obj["audience"] or "curators")
@@ -558,8 +559,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
         copgraph --data ./data import participants.csv communities.csv
         copgraph import participants.csv --merge "Helth Inovation Network=organisation:health-innovation-network"
     """
+    from copgraph.curation.imports import apply_import, plan_import
     from copgraph.files import data_dir
-    from copgraph.importer import apply_import, plan_import
 
     decisions = {}
     for merge in merges:
@@ -575,9 +576,9 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
     click.echo(f"... reading {count} and checking them against the graph in {data}", err=True)
     plan = plan_import(files, data, decisions=decisions)
     if not plan.ok:
-        click.echo(plan.describe(), err=True)
+        click.echo(_terminal_safe(plan.describe()), err=True)
         ctx.exit(2)
-    click.echo(plan.describe())
+    click.echo(_terminal_safe(plan.describe()))
     if dry_run:
         click.echo("Dry run: nothing was written.", err=True)
         return
@@ -629,7 +630,7 @@ def generate(people: int, seed: int, output: Path, programme_only: float, hidden
         copgraph --include q10k.nq stats
         copgraph generate --people 10000 --programme-only 0.3 --hidden 0.02 -o mixed.nq
     """
-    from copgraph.generate import write
+    from copgraph.synthetic.generate import write
 
     with click.progressbar(length=people, label=f"Generating {people:,} people", file=sys.stderr) as bar:
         state = {"done": 0}
@@ -663,9 +664,8 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """
     import socket
 
-    from waitress.server import create_server
-
     from webapp import create_app
+    from webapp.server import serve_until_stopped
 
     # The port is taken first, so that a port in use is said at once, not after a minute of loading.
     try:
@@ -678,20 +678,24 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
             f"copgraph cannot listen on {host}:{port} ({error.strerror or error}): another program may be using "
             "that port, or the address is not this machine's; choose another with --port or --host."
         ) from None
-    # create_app reads COPGRAPH_* settings
-    if ctx.obj["data"] is not None:
-        os.environ["COPGRAPH_DATA"] = str(ctx.obj["data"])
-    os.environ["COPGRAPH_STORE"] = str(ctx.obj["store"])
-    os.environ["COPGRAPH_INCLUDE"] = os.pathsep.join(str(path) for path in ctx.obj["include"])
-    os.environ["COPGRAPH_AUDIENCE"] = ctx.obj["audience"] or "public"
+    settings = {
+        "DATA": ctx.obj["data"],
+        "STORE": str(ctx.obj["store"]),
+        "INCLUDE": list(ctx.obj["include"]),
+        "AUDIENCE": ctx.obj["audience"] or "public",
+    }
     try:
-        app = create_app(progress=lambda step: click.echo(f"... {step}", err=True))
+        app = create_app(settings=settings, progress=lambda step: click.echo(f"... {step}", err=True))
     except BaseException:
         listening.close()
         raise
-    server = create_server(app, sockets=[listening], threads=threads, ident="copgraph")
-    click.echo(f"copgraph is serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    server.run()
+    serve_until_stopped(
+        app,
+        listening,
+        threads=threads,
+        ready=lambda: click.echo(f"copgraph is serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True),
+    )
+    click.echo("copgraph has stopped.", err=True)
 
 
 ANALYSIS_FORMATS = click.Choice(["table", "json", "csv"])
@@ -721,13 +725,12 @@ def _emit(fmt: str, rows: list[dict], columns: list[str]) -> None:
 
 
 def _network(ctx: click.Context, name: str, kind: str | None = None):
-    from copgraph.analysis.projection import project
-    from copgraph.cache import cached
-    from copgraph.lookup import find
-
-    graph = _load(ctx)
-    entity = find(graph, name, kind=kind)
-    return cached(graph, "network", lambda: project(graph)), entity
+    graph = _open(ctx)
+    entity = graph.lookup(name, kind=kind)
+    network = graph.network()
+    if str(entity.iri) not in network:
+        raise UserError(f"{entity.label} ({entity.kind}) is not part of the network the analytics use.")
+    return network, entity
 
 
 @cli.command("related")
@@ -747,8 +750,6 @@ def related_command(ctx: click.Context, name: str, limit: int, fmt: str) -> None
     from copgraph.analysis.related import related
 
     network, entity = _network(ctx, name)
-    if str(entity.iri) not in network:
-        raise UserError(f"{entity.label} ({entity.kind}) is not part of the network the analytics use.")
     rows = [
         {
             "rank": rank,
@@ -784,8 +785,6 @@ def suggest_command(ctx: click.Context, name: str, kind: str | None, limit: int,
     from copgraph.analysis.suggest import suggest
 
     network, entity = _network(ctx, name)
-    if str(entity.iri) not in network:
-        raise UserError(f"{entity.label} ({entity.kind}) is not part of the network the analytics use.")
     kinds = (kind,) if kind else ("person", "community")
     rows = [
         {
@@ -829,9 +828,8 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
         copgraph boundaries --format csv > ties.csv
     """
     from copgraph.analysis.boundaries import boundaries
-    from copgraph.analysis.projection import project
 
-    network = project(_load(ctx))
+    network = _open(ctx).network()
     result = boundaries(network)
     names = network.graph.get("labels", {})
     label = lambda node: network.nodes[node]["label"] if node in network else names.get(node, node)  # noqa: E731
@@ -888,7 +886,7 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
 def _curie(iri: str) -> str:
     from rdflib import URIRef
 
-    from copgraph.sparql import compact
+    from copgraph.query.answer import compact
 
     return compact(URIRef(iri))
 
@@ -898,9 +896,19 @@ def _plain(value: object) -> str:
 
 
 def _table(header: list[str], rows: list[list]) -> str:
-    from copgraph.sparql import text_table
+    from copgraph.query.answer import text_table
 
-    return text_table(header, [[_plain(c) for c in row] for row in rows])
+    return _terminal_safe(text_table(header, [[_plain(c) for c in row] for row in rows]))
+
+
+#: Control characters but tab and newline: text from the data (an imported job title, say) could otherwise move
+#: the cursor, clear the screen or set a terminal's title when printed.
+_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)], "?")
+
+
+def _terminal_safe(text: str) -> str:
+    """Text to print on a terminal, each control character (but tab and newline) shown as '?'."""
+    return text.translate(_CONTROL)
 
 
 def main() -> None:

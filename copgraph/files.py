@@ -70,7 +70,7 @@ def data_dir() -> Path:
 
 def queries_dir() -> Path:
     """The folder holding the example SPARQL queries (``*.rq``)."""
-    return _PACKAGE / "queries"
+    return _PACKAGE / "query" / "example-queries"
 
 
 @contextlib.contextmanager
@@ -93,18 +93,8 @@ def interrupts_held() -> Iterator[None]:
 _HELD = (signal.SIGINT, signal.SIGTERM)
 
 
-def _sync(folder: Path) -> None:
-    """Make the renames in a folder durable (where the platform can open a folder)."""
-    with contextlib.suppress(OSError, AttributeError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def _flush(path: Path) -> None:
-    """Make a file's content durable before it replaces another."""
+def _sync(path: Path) -> None:
+    """Make a file's content, or the renames in a folder, durable."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -150,7 +140,7 @@ def replacing(paths: Sequence[Path | str]) -> Iterator[list[Path]]:
             _umask_permissions(Path(name))
         yield list(temporaries)
         for temporary in temporaries:
-            _flush(temporary)
+            _sync(temporary)
         with interrupts_held():
             for current, temporary in zip(targets, temporaries, strict=True):
                 backup = None
@@ -160,7 +150,8 @@ def replacing(paths: Sequence[Path | str]) -> Iterator[list[Path]]:
                 os.replace(temporary, current)
                 backups.append((current, backup))
             for folder in {target.parent for target in targets}:
-                _sync(folder)
+                with contextlib.suppress(OSError):  # not every platform can open a folder
+                    _sync(folder)
         backups_kept, backups = backups, []
         for _, backup in backups_kept:
             if backup is not None:

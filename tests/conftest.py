@@ -1,10 +1,11 @@
-"""Shared fixtures: the real graph in every kind of store, a real SPARQL server, and a tiny hand-checkable
-graph in a temporary data folder.
+"""Shared fixtures: the real graph, the same graph in every kind of store, a real SPARQL server, and a tiny
+hand-checkable graph in a temporary data folder.
 
-The real graph is built once per store: ``memory`` (Oxigraph), ``rdflib``, ``oxigraph`` (on disk, built by
-``copgraph.build.build``) and ``sparql`` (an Oxigraph server started here, on localhost, filled by ``build``).
-Every test that takes ``graph`` runs against each. Where the ``oxigraph`` server program is missing the server
-runs are skipped, saying why, unless COPGRAPH_REQUIRE_SERVER is set (as ``.ci/run`` does).
+Behaviour is tested on the default store (``graph``: Oxigraph in memory, with its suggestions computed). The
+backend contract (tests/test_backends.py) runs on every store (``any_store``): ``memory``, ``rdflib``,
+``oxigraph`` (on disk, built by ``copgraph build``) and ``sparql`` (an Oxigraph server started here, on
+localhost, filled by ``copgraph build``). Where the ``oxigraph`` server program is missing the server runs are
+skipped, saying why, unless COPGRAPH_REQUIRE_SERVER is set (as ``.ci/run`` does).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from copgraph import files
-from copgraph.analysis.materialise import materialise
-from copgraph.build import build, load
+from copgraph.build import build_store
+from copgraph.graph import KnowledgeGraph
 
 TESTS = Path(__file__).resolve().parent
 
@@ -32,7 +33,7 @@ TESTS = Path(__file__).resolve().parent
 # COPGRAPH_CACHE at a temporary folder. Commands the tests start inherit this.
 os.environ["COPGRAPH_CACHE"] = "off"
 
-#: Every kind of store the suite runs against.
+#: Every kind of store the backend contract runs against.
 STORES = ("memory", "rdflib", "oxigraph", "sparql")
 
 
@@ -120,10 +121,15 @@ def oxigraph_server(tmp_path_factory):
     """The query URL of a real Oxigraph server that holds the project's graph, built with copgraph build."""
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
     try:
-        build(f"sparql:{server.url}", finish=materialise)
+        build_store(f"sparql:{server.url}", finish=infer)
         yield server.url
     finally:
         server.stop()
+
+
+def infer(backend) -> None:
+    """What ``copgraph build`` does to a store before it is written: compute the suggestions."""
+    KnowledgeGraph(backend).infer()
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +141,7 @@ def store_names(tmp_path_factory, request):
         if kind not in names:
             if kind == "oxigraph":
                 names[kind] = f"oxigraph:{tmp_path_factory.mktemp('store') / 'copgraph.db'}"
-                build(names[kind], finish=materialise)
+                build_store(names[kind], finish=infer)
             elif kind == "sparql":
                 names[kind] = f"sparql:{request.getfixturevalue('oxigraph_server')}"
             else:
@@ -146,9 +152,22 @@ def store_names(tmp_path_factory, request):
 
 
 @pytest.fixture(scope="session", params=STORES)
-def graph(request, store_names):
-    """The whole knowledge graph, from the project's curated data, in each kind of store."""
-    return load(store=store_names(request.param))
+def any_store(request, store_names) -> KnowledgeGraph:
+    """The whole knowledge graph, from the project's curated data, in each kind of store, its suggestions
+    computed."""
+    graph = KnowledgeGraph.open(store_names(request.param))
+    if not graph.spec.persistent:
+        graph.infer()
+    return graph
+
+
+@pytest.fixture(scope="session")
+def graph() -> KnowledgeGraph:
+    """The whole knowledge graph, from the project's curated data, in the default store, its suggestions
+    computed."""
+    graph = KnowledgeGraph.open()
+    graph.infer()
+    return graph
 
 
 def make_data_dir(target: Path, *trig_files: Path) -> Path:
@@ -176,4 +195,4 @@ def mini_data(tmp_path) -> Path:
 @pytest.fixture
 def mini(mini_data):
     """The graph built from the mini report: two people at one trust, two community ideas, one testimony."""
-    return load(mini_data)
+    return KnowledgeGraph.open(data=mini_data)

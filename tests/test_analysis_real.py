@@ -4,21 +4,18 @@ import pytest
 from click.testing import CliRunner
 
 from copgraph.analysis.boundaries import boundaries, crossed, existing_ties, tied_to
-from copgraph.analysis.materialise import materialise
-from copgraph.analysis.projection import PROJECTIONS, project
 from copgraph.analysis.related import related, synergies
 from copgraph.analysis.suggest import suggest
 from copgraph.cli import cli
+from copgraph.graph.network import PROJECTIONS
 from copgraph.namespaces import GRAPH, ID
-from copgraph.sparql import run
-from copgraph.store import engine
 
 SEL = str(ID.community["sel-polypharmacy"])
 
 
 @pytest.fixture(scope="module")
 def network(graph):
-    return project(graph)
+    return graph.network()
 
 
 def test_every_projection_contributes_edges_except_membership_which_the_reports_never_name(network):
@@ -27,9 +24,9 @@ def test_every_projection_contributes_edges_except_membership_which_the_reports_
 
 
 def test_projection_does_not_change_the_rdf_graph(graph):
-    before = len(graph)
-    project(graph)
-    assert len(graph) == before
+    before = len(graph.backend)
+    graph.network()
+    assert len(graph.backend) == before
 
 
 def test_sel_polypharmacy_is_related_to_both_cohorts_medicines_ideas(network):
@@ -76,7 +73,7 @@ def test_suggestions_never_include_an_existing_tie_and_always_explain_themselves
 
 
 def test_results_are_identical_across_runs(graph):
-    first, second = project(graph), project(graph)
+    first, second = graph.network(), graph.network()
     person = str(ID.person["andrew-cupples"])
     assert list(suggest(first, person)) == list(suggest(second, person))
     assert list(related(first, SEL)) == list(related(second, SEL))
@@ -95,21 +92,18 @@ def test_boundaries_show_the_cohort_crosses_nations_and_sectors(network):
 
 
 def test_suggestions_are_materialised_apart_from_asserted_facts_and_queryable(graph):
-    if engine(graph) in {"rdflib", "oxigraph"} and not getattr(graph.store, "path", None):
-        assert materialise(graph) > 100  # built in memory: computed now
-    count = run(graph, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:inferred { ?s a cop:Suggestion } }").rows[0][0]
-    assert count.toPython() > 100  # a persistent store got them from copgraph build
-    answer = run(
-        graph,
+    count = graph.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:inferred { ?s a cop:Suggestion } }").rows[0][0]
+    assert count.toPython() > 100
+    answer = graph.query(
         """SELECT ?suggested ?score WHERE { GRAPH graph:inferred {
         ?s cop:suggestionFor community:sel-polypharmacy ; cop:suggests ?suggested ; cop:score ?score ;
            cop:suggestionKind cop:RelatedCommunity ; prov:wasGeneratedBy ?run . ?run cop:algorithm ?algorithm }
         FILTER(?score > 0.5) } ORDER BY DESC(?score)""",
     )
     assert ID.community["2023-24-polypharmacy"] in [row[0] for row in answer.rows]
-    for name in graph.graphs():
+    for name in graph.dataset.graphs():
         if name.identifier != GRAPH.inferred:
-            assert not run(graph, f"ASK {{ GRAPH <{name.identifier}> {{ ?s a cop:Suggestion }} }}").boolean
+            assert not graph.query(f"ASK {{ GRAPH <{name.identifier}> {{ ?s a cop:Suggestion }} }}").boolean
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
@@ -142,7 +136,7 @@ def test_cli_boundaries():
 def test_one_entitys_ties_are_the_ties_the_whole_list_gives_it(graph):
     """suggest() finds an entity's ties from its neighbourhood (cheap at any size); they must be the same
     ties as boundaries() lists for the whole network."""
-    network = project(graph)
+    network = graph.network()
     expected: dict[str, set[str]] = {}
     for u, v, _ in existing_ties(network):
         expected.setdefault(u, set()).add(v)

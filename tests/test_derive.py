@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 from rdflib.namespace import PROV
 
-from copgraph.build import load
-from copgraph.derive import _literal, find_labels, normalise
+from copgraph.build.derive import _literal, find_labels, normalise
+from copgraph.graph import KnowledgeGraph
 from copgraph.namespaces import COP, GRAPH, ID
 
 
@@ -79,7 +79,7 @@ def test_normalise_folds_each_character_as_if_on_its_own(text):
 
 def test_derived_links_go_to_the_derived_graph_with_a_record_of_the_match(mini):
     community = ID.community["mini-polypharmacy"]
-    derived = mini.graph(GRAPH.derived)
+    derived = mini.dataset.graph(GRAPH.derived)
     assert (community, COP.theme, ID.theme["polypharmacy"]) in derived
     (record,) = [
         r
@@ -92,8 +92,8 @@ def test_derived_links_go_to_the_derived_graph_with_a_record_of_the_match(mini):
 
 def test_professions_come_from_job_titles(mini):
     ann, bob = ID.person["ann-example"], ID.person["bob-example"]
-    assert set(mini.objects(ann, COP.profession)) == {ID.profession["nurse"]}
-    assert set(mini.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
+    assert set(mini.dataset.objects(ann, COP.profession)) == {ID.profession["nurse"]}
+    assert set(mini.dataset.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
 
 
 def test_a_job_title_on_a_post_written_as_a_blank_node_still_gives_a_profession(tmp_path):
@@ -101,31 +101,30 @@ def test_a_job_title_on_a_post_written_as_a_blank_node_still_gives_a_profession(
     named = "post:bob-example-1 a cop:Post ;"
     assert named in report
     (tmp_path / "report.trig").write_text(report.replace(named, "[] a cop:Post ;"), encoding="utf-8")
-    graph = load(make_data_dir(tmp_path / "data", tmp_path / "report.trig"))
+    graph = KnowledgeGraph.open(data=make_data_dir(tmp_path / "data", tmp_path / "report.trig"))
     bob = ID.person["bob-example"]
-    assert set(graph.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
+    assert set(graph.dataset.objects(bob, COP.profession)) == {ID.profession["management"], ID.profession["pharmacist"]}
     # Each match record points at the person: the post has no name to point at.
-    for record in graph.subjects(COP.matchSubject, bob):
-        assert graph.value(record, PROV.wasDerivedFrom) is None
+    for record in graph.dataset.subjects(COP.matchSubject, bob):
+        assert graph.dataset.value(record, PROV.wasDerivedFrom) is None
 
 
 def test_testimonies_mention_the_methods_they_name(mini):
     testimony = ID.testimony["mini-01"]
     assert {ID.method["liberating-structures"], ID.method["one-two-four-all"]} <= set(
-        mini.objects(testimony, COP.mentions)
+        mini.dataset.objects(testimony, COP.mentions)
     )
 
 
 def test_a_sessions_themes_come_from_its_title_and_description_whatever_kind_of_session_it_is(graph):
     # A module or a webinar is a session only by entailment (rdfs:subClassOf), which comes after derivation:
     # derivation follows the ontology's subclasses itself.
-    derived = graph.graph(GRAPH.derived)
+    derived = graph.dataset.graph(GRAPH.derived)
     assert (ID.session["2019-20-module-3"], COP.theme, ID.theme["co-design"]) in derived  # "Co-Design"
     assert (ID.session["2019-20-webinar-1"], COP.theme, ID.theme["digital-care"]) in derived  # "digital habits"
 
 
 def test_nothing_is_derived_twice_when_a_report_already_states_it(mini_data):
-    from copgraph.build import load
 
     path = mini_data / "mini-report.trig"
     text = path.read_text().replace(
@@ -134,10 +133,10 @@ def test_nothing_is_derived_twice_when_a_report_already_states_it(mini_data):
         "        cop:theme <https://w3id.org/copgraph/vocab/theme/polypharmacy> .\n    community:mini-medicines",
     )
     path.write_text(text)
-    graph = load(mini_data)
+    graph = KnowledgeGraph.open(data=mini_data)
     link = (ID.community["mini-polypharmacy"], COP.theme, URIRef(ID.theme["polypharmacy"]))
-    assert link in graph
-    assert link not in graph.graph(GRAPH.derived)
+    assert link in graph.dataset
+    assert link not in graph.dataset.graph(GRAPH.derived)
 
 
 @given(st.text(st.characters(blacklist_categories=("Cs",))))

@@ -2,12 +2,12 @@
 
 import pytest
 
-from copgraph.examples import example_text, load_examples
-from copgraph.sparql import compact, run
+from copgraph.query.answer import compact
+from copgraph.query.examples import example_text, load_examples
 
 
 def rows(graph, name):
-    answer = run(graph, example_text(name))
+    answer = graph.query(example_text(name))
     return [
         tuple(compact(v) if hasattr(v, "n3") and not hasattr(v, "language") else str(v) for v in row)
         for row in answer.rows
@@ -28,7 +28,7 @@ def test_there_are_at_least_twelve_examples_each_with_a_title_and_description():
 
 @pytest.mark.parametrize("example", load_examples(), ids=lambda e: e.name)
 def test_every_example_runs_and_answers(graph, example):
-    answer = run(graph, example.text)
+    answer = graph.query(example.text)
     assert answer.rows, f"{example.name} returned nothing"
 
 

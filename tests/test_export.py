@@ -12,12 +12,11 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from copgraph.analysis.projection import project
-from copgraph.build import load
 from copgraph.cli import EXPORT_FORMATS, cli
 from copgraph.errors import CopgraphError
-from copgraph.export import FORMATS, serialise
-from copgraph.network_export import NETWORK_FORMATS, csv_tables, network_text, table_paths, write_tables
+from copgraph.graph import KnowledgeGraph
+from copgraph.output.network import NETWORK_FORMATS, csv_tables, network_text, table_paths, write_tables
+from copgraph.output.rdf import FORMATS, serialise
 
 
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nq", "nquads")])
@@ -25,7 +24,7 @@ def test_quad_formats_round_trip_every_named_graph(graph, fmt, rdflib_format):
     """(A SPARQL server holds the ontology's blank nodes as skolem IRIs, so they round-trip as those.)"""
     back = Dataset()
     back.parse(data=serialise(graph, fmt), format=rdflib_format)
-    for named in graph.graphs():
+    for named in graph.dataset.graphs():
         if len(named):
             assert isomorphic(named, back.graph(named.identifier)), named.identifier
 
@@ -33,7 +32,7 @@ def test_quad_formats_round_trip_every_named_graph(graph, fmt, rdflib_format):
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt")])
 def test_triple_formats_round_trip_the_union(graph, fmt, rdflib_format):
     union = Graph()
-    for triple in graph.triples((None, None, None)):
+    for triple in graph.dataset.triples((None, None, None)):
         union.add(triple)
     assert isomorphic(union, Graph().parse(data=serialise(graph, fmt), format=rdflib_format))
 
@@ -43,7 +42,7 @@ def test_json_ld_round_trips_and_needs_no_remote_context(graph):
     assert "http://schema.org" not in json.dumps(json.loads(text).get("@context", {}))
     back = Dataset()
     back.parse(data=text, format="json-ld")
-    assert len(set(back.quads())) == len(set(graph.quads()))
+    assert len(set(back.quads())) == len(set(graph.dataset.quads()))
 
 
 def test_output_is_deterministic(graph):
@@ -57,7 +56,7 @@ def test_an_unknown_format_is_refused():
 
 # The network -------------------------------------------------------------------------------------------------
 
-NETWORK = project(load())
+NETWORK = KnowledgeGraph.open().network()
 COMMUNITY = "https://w3id.org/copgraph/id/community/sel-polypharmacy"
 #: Myron Rogers took part in two cohorts, and works at two organisations in two sectors.
 PERSON = "https://w3id.org/copgraph/id/person/myron-rogers"
@@ -75,7 +74,7 @@ def read_tables(network: nx.Graph) -> tuple[list[dict], list[dict]]:
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_the_network_reads_back_with_every_node_and_edge(graph, fmt):
-    network = project(graph)
+    network = graph.network()
     back = read_back(network_text(network, fmt), fmt)
     assert back.number_of_nodes() == network.number_of_nodes()
     assert back.number_of_edges() == network.number_of_edges()

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 from conftest import TESTS
 from rdflib import URIRef
 
-from copgraph.build import build, load
+from copgraph.build import build_store
 from copgraph.cli import cli
+from copgraph.curation.forget import AUDIT_LOG, apply_forget, plan_forget, remaining
 from copgraph.errors import CopgraphError
-from copgraph.export import serialise
 from copgraph.files import data_dir
-from copgraph.forget import AUDIT_LOG, apply_forget, plan_forget, remaining
-from copgraph.generate import write
-from copgraph.sparql import run
+from copgraph.graph import KnowledgeGraph
+from copgraph.output.rdf import serialise
+from copgraph.synthetic.generate import write
 
 TOMASZ = URIRef("https://w3id.org/copgraph/id/person/tomasz-okafor")
 ESTHER = URIRef("https://w3id.org/copgraph/id/person/esther-hall")
@@ -45,22 +45,22 @@ def forget(*args, input=None):
 def findable(dataset, person: URIRef, name: str) -> bool:
     query = f"""ASK {{ GRAPH ?g {{ ?s ?p ?o }}
         FILTER(?s = {person.n3()} || ?o = {person.n3()} || CONTAINS(LCASE(STR(?o)), "{name.lower()}")) }}"""
-    return run(dataset, query).boolean
+    return dataset.query(query).boolean
 
 
 def test_after_forgetting_no_query_finds_them_in_any_named_graph(data):
-    assert findable(load(data), TOMASZ, "okafor")
+    assert findable(KnowledgeGraph.open(data=data), TOMASZ, "okafor")
     result = forget("--data", str(data), "forget", "Tomasz Okafor", "--yes")
     assert result.exit_code == 0, result.output
-    after = load(data)
+    after = KnowledgeGraph.open(data=data)
     assert not findable(after, TOMASZ, "okafor")
-    assert not run(after, "ASK { GRAPH ?g { <https://w3id.org/copgraph/id/post/tomasz-okafor-1> ?p ?o } }").boolean
+    assert not after.query("ASK { GRAPH ?g { <https://w3id.org/copgraph/id/post/tomasz-okafor-1> ?p ?o } }").boolean
     assert findable(after, URIRef("https://w3id.org/copgraph/id/person/priya-raman"), "priya raman")  # nobody else
 
 
 def test_no_export_holds_them_afterwards(data):
     forget("--data", str(data), "forget", "Tomasz Okafor", "--yes")
-    graph = load(data)
+    graph = KnowledgeGraph.open(data=data)
     for fmt in ("trig", "nq", "ttl", "jsonld"):
         text = serialise(graph, fmt).lower()
         assert "tomasz" not in text and "okafor" not in text, fmt
@@ -69,7 +69,9 @@ def test_no_export_holds_them_afterwards(data):
 def test_the_text_that_named_them_goes_and_the_curator_is_told_which(data):
     result = forget("--data", str(data), "forget", "Tomasz Okafor", "--yes")
     assert "community:sel-polypharmacy skos:editorialNote" in result.output
-    assert not run(load(data), "ASK { community:sel-polypharmacy skos:editorialNote ?note }").boolean
+    assert (
+        not KnowledgeGraph.open(data=data).query("ASK { community:sel-polypharmacy skos:editorialNote ?note }").boolean
+    )
 
 
 def test_the_audit_entry_says_what_was_done_and_nothing_about_whom(data):
@@ -86,7 +88,7 @@ def test_the_audit_entry_says_what_was_done_and_nothing_about_whom(data):
 def test_a_person_in_a_curated_report_goes_and_its_comments_and_other_lines_stay(data):
     report = data / "report-2019-20.trig"
     before_lines = report.read_text(encoding="utf-8").splitlines()
-    before = load(data)
+    before = KnowledgeGraph.open(data=data)
     result = forget("--data", str(data), "forget", "Esther Hall", "--yes")
     assert result.exit_code == 0, result.output
     assert "layout is written again" not in result.output
@@ -96,9 +98,9 @@ def test_a_person_in_a_curated_report_goes_and_its_comments_and_other_lines_stay
     ]
     untouched = [line for line in before_lines if "esther" not in line.lower()]
     assert all(line in after_lines for line in untouched if line.strip() and not line.strip().startswith("cop:"))
-    after = load(data)
+    after = KnowledgeGraph.open(data=data)
     assert not findable(after, ESTHER, "esther hall")
-    assert len(after) < len(before)
+    assert len(after.backend) < len(before.backend)
 
 
 def test_a_dry_run_changes_nothing(data):
@@ -134,7 +136,7 @@ def test_a_name_that_fits_no_person_is_refused_and_changes_nothing(data, name, m
 def test_if_the_check_fails_no_file_is_changed_and_no_temporary_file_is_left(data, monkeypatch):
     erasure = plan_forget("Tomasz Okafor", data)
     before = files(data)
-    monkeypatch.setattr("copgraph.forget.remaining", lambda dataset, erasure: 3)
+    monkeypatch.setattr("copgraph.curation.forget.remaining", lambda dataset, erasure: 3)
     with pytest.raises(CopgraphError, match="3 triples about the person would be left"):
         apply_forget(erasure)
     assert files(data) == before
@@ -143,13 +145,13 @@ def test_if_the_check_fails_no_file_is_changed_and_no_temporary_file_is_left(dat
 def test_an_included_file_is_cleaned_too(data, tmp_path):
     generated = tmp_path / "q.nq"
     write(generated, 40, seed=3)
-    graph = load(data, include=[generated])
-    person, name = run(graph, "SELECT ?p ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?p LIMIT 1").rows[
+    graph = KnowledgeGraph.open(data=data, include=[generated])
+    person, name = graph.query("SELECT ?p ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?p LIMIT 1").rows[
         0
     ]
     result = forget("--data", str(data), "--include", str(generated), "forget", str(person), "--yes")
     assert result.exit_code == 0, result.output
-    erasure_check = load(data, include=[generated])
+    erasure_check = KnowledgeGraph.open(data=data, include=[generated])
     assert not findable(erasure_check, person, str(name))
     assert str(person) not in generated.read_text(encoding="utf-8")
 
@@ -158,11 +160,11 @@ def test_an_on_disk_store_is_built_again_from_what_it_was_built_from(data, tmp_p
     generated = tmp_path / "q.nq"
     write(generated, 40, seed=4)
     store = f"oxigraph:{tmp_path / 'store.db'}"
-    build(store, data, [generated])
-    assert findable(load(store=store), TOMASZ, "okafor")
+    build_store(store, data, [generated])
+    assert findable(KnowledgeGraph.open(store), TOMASZ, "okafor")
     result = forget("--store", store, "forget", "Tomasz Okafor", "--yes")  # no --data: the store remembers it
     assert result.exit_code == 0, result.output
-    rebuilt = load(store=store)
+    rebuilt = KnowledgeGraph.open(store)
     assert not findable(rebuilt, TOMASZ, "okafor")
     assert not any(
         "okafor" in path.read_bytes().decode("latin-1").lower() for path in (tmp_path / "store.db").rglob("*.pickle")
@@ -171,4 +173,4 @@ def test_an_on_disk_store_is_built_again_from_what_it_was_built_from(data, tmp_p
 
 def test_remaining_counts_what_is_left(data):
     erasure = plan_forget("Tomasz Okafor", data)
-    assert remaining(load(data), erasure) > 0
+    assert remaining(KnowledgeGraph.open(data=data), erasure) > 0

@@ -12,15 +12,14 @@ import pytest
 from rdflib import RDF, SKOS, Dataset
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDFS
 
-import copgraph.generate as generator
+import copgraph.synthetic.generate as generator
 from copgraph import files
-from copgraph.build import load
-from copgraph.derive import LabelMatcher, derive
-from copgraph.entail import entail
+from copgraph.build.derive import LabelMatcher
+from copgraph.curation.validate import validate
 from copgraph.errors import CopgraphError
-from copgraph.generate import GRAPH_NAME, generate, write
+from copgraph.graph import KnowledgeGraph
 from copgraph.namespaces import COP, GRAPH, ID, SCHEMES, SDO
-from copgraph.validate import validate
+from copgraph.synthetic.generate import GRAPH_NAME, generate, write
 
 PEOPLE = 1000
 
@@ -40,7 +39,7 @@ def world():
 @pytest.fixture(scope="module")
 def vocabulary(graph):
     """The project's vocabularies, as the build loads them."""
-    return graph.graph(GRAPH.vocabularies)
+    return graph.dataset.graph(GRAPH.vocabularies)
 
 
 def scheme(vocabulary, name):
@@ -85,7 +84,7 @@ def test_the_same_seed_gives_byte_identical_output_and_another_seed_another_grap
 def test_the_output_does_not_depend_on_the_python_process():
     # Set iteration order changes with PYTHONHASHSEED; nothing in the output may depend on it.
     code = (
-        "import hashlib; from copgraph.generate import generate; "
+        "import hashlib; from copgraph.synthetic.generate import generate; "
         "print(hashlib.sha256(''.join(generate(300, seed=5)).encode()).hexdigest())"
     )
     expected = hashlib.sha256("".join(generate(300, seed=5)).encode()).hexdigest()
@@ -286,14 +285,14 @@ def test_people_mostly_join_communities_of_their_own_region_but_not_only(world, 
 # ---------------------------------------------------------------- valid with the project's data
 
 
-def test_the_synthetic_graph_is_valid_together_with_the_projects_data():
-    dataset = load()
-    dataset.parse(data="".join(generate(300, seed=11)), format="nquads")
-    derive(dataset)
-    entail(dataset)
-    report = validate(dataset)
+def test_the_synthetic_graph_is_valid_together_with_the_projects_data(tmp_path):
+    path = tmp_path / "synthetic.nq"
+    write(path, 300, seed=11)
+    graph = KnowledgeGraph.open(include=[path])
+    report = validate(graph)
     assert report.conforms, "\n".join(str(v) for v in report.violations[:20])
 
+    dataset = graph.dataset
     people = set(dataset.graph(GRAPH_NAME).subjects(RDF.type, FOAF.Person))
     assert len(people) == 300
     assert all((person, COP.profession, None) in dataset for person in people)
@@ -394,8 +393,8 @@ def test_the_public_sees_none_of_the_programme_only_or_hidden_people(tmp_path):
     marked = Dataset(default_union=True)
     marked.parse(path, format="nquads")
     kept_back = set(marked.subjects(COP.visibility, None))
-    public = load(include=[path], audience="public")
-    people = set(public.graph(GRAPH_NAME).subjects(RDF.type, FOAF.Person))
+    public = KnowledgeGraph.open(include=[path], audience="public")
+    people = set(public.dataset.graph(GRAPH_NAME).subjects(RDF.type, FOAF.Person))
     assert len(people) == 300 - len(kept_back) and not people & kept_back
 
 

@@ -1,4 +1,4 @@
-"""Importing a new cohort from the programme team's spreadsheets (``copgraph.importer``).
+"""Importing a new cohort from the programme team's spreadsheets (``copgraph.curation.imports``).
 
 What a coordinator sees for a messy spreadsheet (every problem at once, by file, row and column, and nothing
 written), what the clean version adds (a valid graph, every fact traced to its file and row, a second import that
@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 from rdflib import SKOS, Dataset, Literal, URIRef
 from rdflib.namespace import FOAF, ORG
 
-from copgraph import files, importer
-from copgraph.build import load
+from copgraph import files
+from copgraph.curation import imports as importer
+from copgraph.curation.imports import TEMPLATES, apply_import, name_key, plan_import, slug
+from copgraph.curation.spreadsheets import TableError, read_tables
+from copgraph.curation.validate import validate
 from copgraph.errors import CopgraphError
-from copgraph.importer import TEMPLATES, apply_import, name_key, plan_import, slug
+from copgraph.graph import KnowledgeGraph
 from copgraph.namespaces import COP, ID, SDO
-from copgraph.sparql import run
-from copgraph.tables import TableError, read_tables
-from copgraph.validate import validate
 
 IMPORT = TESTS / "data" / "import"
 CLEAN = [Path("clean") / name for name in ("participants.csv", "communities.csv", "sessions.csv", "impact-stories.csv")]
@@ -64,7 +64,7 @@ def facts_by_row(path: Path) -> set[tuple]:
 
 
 def organisation_of(graph, person: URIRef) -> set[URIRef]:
-    return {graph.value(post, ORG.organization) for post in graph.subjects(ORG.member, person)}
+    return {graph.dataset.value(post, ORG.organization) for post in graph.dataset.subjects(ORG.member, person)}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def imported(tmp_path_factory):
         patch.chdir(IMPORT)  # so that messages name the files as a coordinator would: clean/participants.csv
         plan = plan_import(CLEAN, data, now=NOW)
     apply_import(plan, data)
-    return data, plan, load(data)
+    return data, plan, KnowledgeGraph.open(data=data)
 
 
 # A messy spreadsheet ---------------------------------------------------------------------------------------------
@@ -150,29 +150,29 @@ def test_the_clean_spreadsheets_import_into_a_valid_graph(imported):
     ]
     report = validate(graph)
     assert report.conforms, report.violations
-    people = set(graph.objects(ID.cohort["2025-26"], COP.participant))
+    people = set(graph.dataset.objects(ID.cohort["2025-26"], COP.participant))
     assert len(people) == 8  # nine rows, one of them Priya again
-    assert Literal("Priya Shah") in {graph.value(person, FOAF.name) for person in people}
+    assert Literal("Priya Shah") in {graph.dataset.value(person, FOAF.name) for person in people}
 
 
 def test_an_organisation_spelled_three_ways_is_one_organisation(imported):
     _, _, graph = imported
     trust = ID.organisation["kings-college-hospital-nhs-foundation-trust"]
-    staff = {graph.value(post, ORG.member) for post in graph.subjects(ORG.organization, trust)}
-    assert {graph.value(p, FOAF.name) for p in staff} == {
+    staff = {graph.dataset.value(post, ORG.member) for post in graph.dataset.subjects(ORG.organization, trust)}
+    assert {graph.dataset.value(p, FOAF.name) for p in staff} == {
         Literal(n) for n in ("Priya Shah", "Ana Lopes", "Grace Adeyemi", "Ravi Kumar")
     }
-    assert str(graph.value(trust, COP.sector)).endswith("acute-trust")
+    assert str(graph.dataset.value(trust, COP.sector)).endswith("acute-trust")
     # the case and spacing variant is not kept; the abbreviation is another name, shown
-    assert set(graph.objects(trust, SKOS.altLabel)) == {Literal("King's College Hospital NHS FT")}
+    assert set(graph.dataset.objects(trust, SKOS.altLabel)) == {Literal("King's College Hospital NHS FT")}
 
 
 def test_the_same_person_decided_in_same_as_is_one_person_with_the_spelling_kept_hidden(imported):
     _, _, graph = imported
     priya = ID.person["priya-shah"]
-    assert not list(graph.subjects(FOAF.name, Literal("Priya Sha")))
-    assert set(graph.objects(priya, SKOS.hiddenLabel)) == {Literal("Priya Sha")}
-    assert len(list(graph.subjects(ORG.member, priya))) == 1  # the same post, stated by both rows
+    assert not list(graph.dataset.subjects(FOAF.name, Literal("Priya Sha")))
+    assert set(graph.dataset.objects(priya, SKOS.hiddenLabel)) == {Literal("Priya Sha")}
+    assert len(list(graph.dataset.subjects(ORG.member, priya))) == 1  # the same post, stated by both rows
 
 
 def test_the_dry_run_says_per_entity_what_would_be_added(imported):
@@ -210,8 +210,7 @@ def test_importing_the_same_files_again_changes_nothing(imported, monkeypatch):
 
 def test_every_imported_fact_is_in_a_graph_with_its_file_row_and_time(imported):
     _, _, graph = imported
-    untraced = run(
-        graph,
+    untraced = graph.query(
         """SELECT DISTINCT ?g WHERE {
             GRAPH ?g { ?s ?p ?o }
             FILTER(STRSTARTS(STR(?g), "https://w3id.org/copgraph/graph/import/"))
@@ -220,8 +219,7 @@ def test_every_imported_fact_is_in_a_graph_with_its_file_row_and_time(imported):
                                    prov:wasDerivedFrom [ cop:fileName ?file ] } }""",
     )
     assert untraced.rows == []
-    traced = run(
-        graph,
+    traced = graph.query(
         """SELECT ?file ?row ?time WHERE {
             GRAPH ?g { person:lee-chen foaf:name ?name }
             ?g cop:rowNumber ?row ; prov:generatedAtTime ?time ; prov:wasDerivedFrom [ cop:fileName ?file ] }""",
@@ -230,8 +228,7 @@ def test_every_imported_fact_is_in_a_graph_with_its_file_row_and_time(imported):
         ("participants.csv", 10, "2025-09-01T09:00:00+00:00")
     ]
     # every imported resource comes from a row (the entailment step links it, as it does report sections)
-    orphans = run(
-        graph,
+    orphans = graph.query(
         """SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o }
             FILTER(STRSTARTS(STR(?g), "https://w3id.org/copgraph/graph/import/") && CONTAINS(STR(?g), "/row-"))
             FILTER NOT EXISTS { ?s prov:wasDerivedFrom ?g } }""",
@@ -242,24 +239,26 @@ def test_every_imported_fact_is_in_a_graph_with_its_file_row_and_time(imported):
 def test_text_is_stored_as_text(imported):
     data, _, graph = imported
     jo = ID.person["jo-script-alert-x-script-bloggs"]
-    name = graph.value(jo, FOAF.name)
+    name = graph.dataset.value(jo, FOAF.name)
     assert name == Literal("Jo <script>alert('x')</script> Bloggs") and name.datatype is None
     assert "foaf:name \"Jo <script>alert('x')</script> Bloggs\"" in (data / "import-participants.trig").read_text()
 
 
 def test_people_get_a_visibility_and_contact_details_only_from_a_column(imported):
     _, _, graph = imported
-    people = set(graph.objects(ID.cohort["2025-26"], COP.participant))
-    visibility = {str(graph.value(person, FOAF.name)): graph.value(person, COP.visibility) for person in people}
+    people = set(graph.dataset.objects(ID.cohort["2025-26"], COP.participant))
+    visibility = {
+        str(graph.dataset.value(person, FOAF.name)): graph.dataset.value(person, COP.visibility) for person in people
+    }
     assert visibility["Lee Chen"] == COP.Hidden
     assert visibility["Tom Okafor"] == COP.Public
     assert visibility["Ana Lopes"] == COP.ProgrammeOnly
-    assert set(graph.objects(ID.person["priya-shah"], FOAF.mbox)) == {
+    assert set(graph.dataset.objects(ID.person["priya-shah"], FOAF.mbox)) == {
         URIRef("mailto:priya.shah@example.org"),
         URIRef("mailto:priya@example.org"),
     }
-    assert len(set(graph.subject_objects(FOAF.mbox))) == 2
-    assert not list(graph.subject_objects(SDO.telephone))
+    assert len(set(graph.dataset.subject_objects(FOAF.mbox))) == 2
+    assert not list(graph.dataset.subject_objects(SDO.telephone))
 
 
 def test_an_excel_version_with_a_merged_organisation_cell_imports_the_same(imported, tmp_path, monkeypatch):
@@ -310,7 +309,7 @@ def test_case_spacing_punctuation_and_abbreviations_resolve_to_the_known_organis
         )
     ]
     apply_import(plan, data)
-    graph = load(data)
+    graph = KnowledgeGraph.open(data=data)
     for person in ("ann-one", "ben-two", "cat-three"):
         assert organisation_of(graph, ID.person[person]) == {HIN}
     assert organisation_of(graph, ID.person["dan-four"]) == {ID.organisation["sherwood-forest-hospitals"]}
@@ -330,16 +329,16 @@ def test_a_near_miss_blocks_until_a_decision_and_never_merges_silently(tmp_path)
     same = plan_import([path], data, decisions={"Helth Inovation Network": "organisation:health-innovation-network"})
     assert same.ok, same.describe()
     apply_import(same, data)
-    graph = load(data)
+    graph = KnowledgeGraph.open(data=data)
     assert organisation_of(graph, ID.person["ann-one"]) == {HIN}
-    assert Literal("Helth Inovation Network") in set(graph.objects(HIN, SKOS.hiddenLabel))
+    assert Literal("Helth Inovation Network") in set(graph.dataset.objects(HIN, SKOS.hiddenLabel))
 
     different = plan_import([path], data, decisions={"helth inovation network": "new"})
     assert different.ok, different.describe()
     apply_import(different, data)
-    graph = load(data)
+    graph = KnowledgeGraph.open(data=data)
     assert organisation_of(graph, ID.person["ann-one"]) == {ID.organisation["helth-inovation-network"]}
-    assert not list(graph.objects(HIN, SKOS.hiddenLabel))  # the file's earlier import was replaced whole
+    assert not list(graph.dataset.objects(HIN, SKOS.hiddenLabel))  # the file's earlier import was replaced whole
 
 
 def test_same_as_names_the_known_person_a_misspelling_means(tmp_path):
@@ -395,9 +394,9 @@ def test_a_workbook_may_hold_one_table_a_sheet_and_each_row_keeps_its_sheet(tmp_
     plan = plan_import([tmp_path / "cohort.xlsx"], data, now=NOW)
     assert plan.ok, plan.describe()
     apply_import(plan, data)
-    graph = load(data)
+    graph = KnowledgeGraph.open(data=data)
     assert organisation_of(graph, ID.person["cat-one"]) == {ID.organisation["new-trust"]}
-    rows = run(graph, "SELECT ?g ?sheet ?row WHERE { ?g cop:sheet ?sheet ; cop:rowNumber ?row } ORDER BY ?g").rows
+    rows = graph.query("SELECT ?g ?sheet ?row WHERE { ?g cop:sheet ?sheet ; cop:rowNumber ?row } ORDER BY ?g").rows
     assert [(str(g).rsplit("import/", 1)[1], str(sheet), int(row)) for g, sheet, row in rows] == [
         ("cohort/organisations/row-2", "Organisations", 2),
         ("cohort/participants/row-2", "Participants", 2),
@@ -434,9 +433,9 @@ def test_a_changed_file_replaces_what_it_imported_before(tmp_path):
     assert kinds["Dan Two"] == ("update", ("+ visibility: hidden", "- visibility: public"))
     assert kinds["Eve Three"][0] == "remove"
     apply_import(plan, data)
-    graph = load(data)
-    assert not list(graph.subjects(FOAF.name, Literal("Eve Three")))
-    times = run(graph, "SELECT ?row ?time WHERE { ?g cop:rowNumber ?row ; prov:generatedAtTime ?time }").rows
+    graph = KnowledgeGraph.open(data=data)
+    assert not list(graph.dataset.subjects(FOAF.name, Literal("Eve Three")))
+    times = graph.query("SELECT ?row ?time WHERE { ?g cop:rowNumber ?row ; prov:generatedAtTime ?time }").rows
     # the unchanged row keeps the time it was first imported
     assert {int(row): str(time)[:10] for row, time in times} == {2: "2025-09-01", 3: "2025-09-02"}
 
@@ -492,7 +491,7 @@ def test_ctrl_c_while_replacing_waits_until_every_file_is_in_place(tmp_path, mon
         "import-organisations.trig",
         "import-participants.trig",
     ]
-    assert organisation_of(load(data), ID.person["cat-one"]) == {ID.organisation["new-trust"]}
+    assert organisation_of(KnowledgeGraph.open(data=data), ID.person["cat-one"]) == {ID.organisation["new-trust"]}
 
 
 # The templates ---------------------------------------------------------------------------------------------------
@@ -517,7 +516,7 @@ def test_the_templates_example_rows_import_into_a_valid_graph(tmp_path):
     plan = plan_import(sorted(TEMPLATE_FOLDER.glob("*.csv")), data, now=NOW)
     assert plan.ok, plan.describe()
     apply_import(plan, data)
-    assert validate(load(data)).conforms
+    assert validate(KnowledgeGraph.open(data=data)).conforms
 
 
 # No input crashes the importer or writes half a change -------------------------------------------------------------
@@ -540,7 +539,7 @@ def attempt(files: dict[str, bytes]) -> tuple[importer.ImportPlan | None, tuple 
             assert snapshot(data) == before
             return None, None
         [table] = read_tables(Path(folder) / next(iter(files)))
-        return plan, (load(data), table)
+        return plan, (KnowledgeGraph.open(data=data), table)
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
@@ -559,8 +558,8 @@ def test_any_text_is_imported_as_text_or_refused_with_a_problem(name, title, org
         return
     graph, table = loaded  # the plan has validated the graph
     written = table.rows[0].values
-    assert Literal(written["name"]) in set(graph.objects(None, FOAF.name))
-    assert Literal(written["job title"]) in set(graph.objects(None, COP.jobTitle))
+    assert Literal(written["name"]) in set(graph.dataset.objects(None, FOAF.name))
+    assert Literal(written["job title"]) in set(graph.dataset.objects(None, COP.jobTitle))
 
 
 CELLS = st.sampled_from(

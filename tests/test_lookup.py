@@ -3,7 +3,7 @@
 import pytest
 
 from copgraph.errors import CopgraphError
-from copgraph.lookup import describe, find, fold
+from copgraph.graph.lookup import fold
 from copgraph.namespaces import ID
 
 
@@ -24,36 +24,36 @@ def test_names_fold_case_accents_and_punctuation():
     ],
 )
 def test_an_organisation_is_found_by_label_alias_slug_or_identifier(mini, name):
-    assert find(mini, name).iri == ID.organisation["example-trust"]
+    assert mini.lookup(name).iri == ID.organisation["example-trust"]
 
 
 def test_a_small_misspelling_still_finds_the_one_close_entity(mini):
-    assert find(mini, "Ann Exampel").iri == ID.person["ann-example"]
+    assert mini.lookup("Ann Exampel").iri == ID.person["ann-example"]
 
 
 def test_part_of_a_name_finds_the_one_entity_it_belongs_to(mini):
-    assert find(mini, "Bob").iri == ID.person["bob-example"]
+    assert mini.lookup("Bob").iri == ID.person["bob-example"]
 
 
 def test_an_ambiguous_name_lists_what_it_could_mean(mini):
     with pytest.raises(CopgraphError, match=r"Nothing is called 'Example'. Did you mean: .*Ann Example.*Bob Example"):
-        find(mini, "Example")
+        mini.lookup("Example")
 
 
 def test_an_ambiguous_exact_name_asks_for_the_identifier(mini):
     # "Primary care" is both a theme and a sector
     with pytest.raises(CopgraphError, match=r"'primary care' could mean 2 things: .*sector.*theme"):
-        find(mini, "primary care")
-    assert find(mini, "primary care", kind="sector").iri == ID.sector["primary-care"]
+        mini.lookup("primary care")
+    assert mini.lookup("primary care", kind="sector").iri == ID.sector["primary-care"]
 
 
 def test_an_unknown_name_says_nothing_is_close(mini):
     with pytest.raises(CopgraphError, match="Nothing is called 'Zebra crossing', and nothing is close"):
-        find(mini, "Zebra crossing")
+        mini.lookup("Zebra crossing")
 
 
 def test_describe_gives_each_fact_its_source(mini):
-    facts = describe(mini, find(mini, "Ann Example"))
+    facts = mini.describe(mini.lookup("Ann Example"))
     by_label = {(f.direction, f.predicate_label): f for f in facts}
     participant = by_label[("in", "participant")]
     assert participant.value == ID.cohort["mini"]

@@ -32,16 +32,16 @@ def test_the_code_namespace_is_exactly_the_ontology():
 
 
 def test_every_concept_has_one_preferred_label_and_a_definition(graph):
-    vocab = graph.graph(GRAPH.vocabularies)
+    vocab = graph.dataset.graph(GRAPH.vocabularies)
     for concept in set(vocab.subjects(SKOS.inScheme, None)):
         assert len(list(vocab.objects(concept, SKOS.prefLabel))) == 1, concept
         assert vocab.value(concept, SKOS.definition) is not None, f"{concept} has no skos:definition"
 
 
 def test_no_label_is_shared_by_two_concepts_of_one_scheme(graph):
-    from copgraph.lookup import fold
+    from copgraph.graph.lookup import fold
 
-    vocab = graph.graph(GRAPH.vocabularies)
+    vocab = graph.dataset.graph(GRAPH.vocabularies)
     seen = {}
     for concept, scheme in vocab.subject_objects(SKOS.inScheme):
         for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):

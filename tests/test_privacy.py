@@ -16,13 +16,11 @@ from rdflib import URIRef
 from rdflib.term import BNode
 
 from copgraph import files
-from copgraph.analysis.projection import project
-from copgraph.build import build, load
+from copgraph.build import build_store
+from copgraph.build.privacy import out_of_sight, restrict
 from copgraph.cli import cli
 from copgraph.errors import CopgraphError
-from copgraph.privacy import out_of_sight, restrict
-from copgraph.sparql import run
-from copgraph.stats import summarise
+from copgraph.graph import KnowledgeGraph
 from webapp import create_app
 
 PRIYA = URIRef("https://w3id.org/copgraph/id/person/priya-raman")
@@ -50,70 +48,72 @@ def mentions(dataset, person: URIRef, name: str) -> bool:
     """Whether any triple, in any named graph, has the person as subject or object, or spells out their name."""
     query = f"""ASK {{ GRAPH ?g {{ ?s ?p ?o }}
         FILTER(?s = {person.n3()} || ?o = {person.n3()} || CONTAINS(LCASE(STR(?o)), "{name.lower()}")) }}"""
-    return run(dataset, query).boolean
+    return dataset.query(query).boolean
 
 
-def without_blank_nodes(dataset) -> set:
-    return {quad for quad in dataset.quads() if not any(isinstance(term, BNode) for term in quad[:3])}
+def without_blank_nodes(graph) -> set:
+    return {quad for quad in graph.dataset.quads() if not any(isinstance(term, BNode) for term in quad[:3])}
 
 
 # ---------------------------------------------------------------------------------------------------- the views
 
 
 def test_curators_see_everyone(data):
-    everyone = load(data)
+    everyone = KnowledgeGraph.open(data=data)
     assert mentions(everyone, PRIYA, "priya raman")
     assert mentions(everyone, TOMASZ, "tomasz okafor")
 
 
 def test_the_programme_sees_programme_people_but_not_hidden_ones(data):
-    programme = load(data, audience="programme")
+    programme = KnowledgeGraph.open(data=data, audience="programme")
     assert mentions(programme, PRIYA, "priya raman")
     assert not mentions(programme, TOMASZ, "tomasz okafor")
 
 
 def test_the_public_sees_neither(data):
-    public = load(data, audience="public")
+    public = KnowledgeGraph.open(data=data, audience="public")
     assert not mentions(public, PRIYA, "priya raman")
     assert not mentions(public, TOMASZ, "tomasz okafor")
 
 
 def test_their_posts_go_with_them_and_so_does_text_that_names_them(data):
-    public = load(data, audience="public")
+    public = KnowledgeGraph.open(data=data, audience="public")
     for post in ("priya-raman-1", "tomasz-okafor-1"):
-        assert not run(public, f"ASK {{ GRAPH ?g {{ <https://w3id.org/copgraph/id/post/{post}> ?p ?o }} }}").boolean
+        assert not public.query(f"ASK {{ GRAPH ?g {{ <https://w3id.org/copgraph/id/post/{post}> ?p ?o }} }}").boolean
     note = "ASK { community:sel-polypharmacy skos:editorialNote ?note }"
-    assert run(load(data), note).boolean
-    assert not run(public, note).boolean  # "Tomasz  OKAFOR brought ...": the same name, spaced and cased otherwise
+    assert KnowledgeGraph.open(data=data).query(note).boolean
+    assert not public.query(note).boolean  # "Tomasz  OKAFOR brought ...": the same name, spaced and cased otherwise
 
 
 def test_the_public_view_is_exactly_the_graph_without_them(data, reports):
     """Not even a count or a derived fact betrays them: every triple left is one the reports alone give."""
-    assert without_blank_nodes(load(data, audience="public")) == without_blank_nodes(load(reports))
+    assert without_blank_nodes(KnowledgeGraph.open(data=data, audience="public")) == without_blank_nodes(
+        KnowledgeGraph.open(data=reports)
+    )
 
 
 def test_counts_and_the_network_do_not_count_them(data, reports):
-    assert summarise(load(data, audience="public")) == summarise(load(reports))
-    network = project(load(data, audience="programme"))
+    assert KnowledgeGraph.open(data=data, audience="public").counts() == KnowledgeGraph.open(data=reports).counts()
+    network = KnowledgeGraph.open(data=data, audience="programme").network()
     assert str(PRIYA) in network
     assert str(TOMASZ) not in network
 
 
 def test_people_named_in_the_reports_have_no_visibility_and_are_public(reports):
-    assert out_of_sight(load(reports), "public") == []
+    assert out_of_sight(KnowledgeGraph.open(data=reports).backend, "public") == []
 
 
 def test_every_store_that_can_be_written_can_be_restricted(data):
     for store in ("memory", "rdflib"):
-        dataset = load(data, store=store)
-        taken = restrict(dataset, "public")
+        graph = KnowledgeGraph.open(store, data=data)
+        taken = restrict(graph.backend, "public")
         assert taken.people == 2
-        assert not mentions(dataset, TOMASZ, "tomasz okafor")
+        assert not mentions(graph, TOMASZ, "tomasz okafor")
 
 
 def test_an_unknown_audience_is_refused(data):
     with pytest.raises(CopgraphError, match="Unknown audience 'everyone'; choose one of public, programme, curators"):
-        load(data, audience="everyone")
+        KnowledgeGraph.open(data=data, audience="everyone")
 
 
 # ---------------------------------------------------------------------------------------------- persistent stores
@@ -121,24 +121,24 @@ def test_an_unknown_audience_is_refused(data):
 
 def test_a_store_built_for_curators_is_not_shown_to_the_public(data, tmp_path):
     store = f"oxigraph:{tmp_path / 'all.db'}"
-    build(store, data)
-    assert mentions(load(store=store, audience="curators"), TOMASZ, "tomasz okafor")
+    build_store(store, data)
+    assert mentions(KnowledgeGraph.open(store, audience="curators"), TOMASZ, "tomasz okafor")
     with pytest.raises(CopgraphError, match=r"holds 2 people that the public audience may not see; build a store"):
-        load(store=store, audience="public")
+        KnowledgeGraph.open(store, audience="public")
 
 
 def test_a_store_built_for_the_public_holds_only_what_the_public_may_see(data, tmp_path):
     store = f"oxigraph:{tmp_path / 'public.db'}"
-    build(store, data, audience="public")
-    public = load(store=store, audience="public")
+    build_store(store, data, audience="public")
+    public = KnowledgeGraph.open(store, audience="public")
     assert not mentions(public, PRIYA, "priya raman")
     assert not mentions(public, TOMASZ, "tomasz okafor")
 
 
 def test_a_store_with_nobody_out_of_sight_may_be_shown_to_anyone(reports, tmp_path):
     store = f"oxigraph:{tmp_path / 'reports.db'}"
-    build(store, reports)
-    assert len(load(store=store, audience="public")) > 0
+    build_store(store, reports)
+    assert len(KnowledgeGraph.open(store, audience="public").backend) > 0
 
 
 # ------------------------------------------------------------------------------------------ exports and commands

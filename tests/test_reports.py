@@ -12,10 +12,9 @@ from rdflib.namespace import FOAF, PROV, XSD
 
 from copgraph import files
 from copgraph.build import section_graphs
-from copgraph.examples import example_text
-from copgraph.lookup import find, fold
+from copgraph.graph.lookup import fold
 from copgraph.namespaces import COP, GRAPH, ID
-from copgraph.sparql import run
+from copgraph.query.examples import example_text
 
 # Appendix 2 of the 2019-20 report: each participant and (part of) the name of each organisation they work at.
 PARTICIPANTS_2019_20 = {
@@ -73,19 +72,22 @@ TESTIMONIES = {
 def organisations_of(graph, person) -> list[str]:
     """The names of a person's organisations and of the organisations those are part of."""
     names = []
-    answer = run(graph, f"SELECT DISTINCT ?o WHERE {{ <{person}> org:memberOf/org:subOrganizationOf* ?o }}")
+    answer = graph.query(f"SELECT DISTINCT ?o WHERE {{ <{person}> org:memberOf/org:subOrganizationOf* ?o }}")
     for (organisation,) in answer.rows:
         names += [
-            str(label) for label in graph.objects(organisation, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+            str(label)
+            for label in graph.dataset.objects(organisation, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
         ]
-        names += [str(a) for a in graph.objects(organisation, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))]
+        names += [
+            str(a) for a in graph.dataset.objects(organisation, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))
+        ]
     return names
 
 
 class TestCohort2019:
     def test_the_23_named_participants_with_their_organisations(self, graph):
-        participants = set(graph.objects(ID.cohort["2019-20"], COP.participant))
-        names = {str(graph.value(p, FOAF.name)): p for p in participants}
+        participants = set(graph.dataset.objects(ID.cohort["2019-20"], COP.participant))
+        names = {str(graph.dataset.value(p, FOAF.name)): p for p in participants}
         assert set(names) == set(PARTICIPANTS_2019_20)
         for name, organisations in PARTICIPANTS_2019_20.items():
             known = " / ".join(organisations_of(graph, names[name]))
@@ -93,12 +95,14 @@ class TestCohort2019:
                 assert fold(organisation) in fold(known), f"{name} should work at {organisation}; has {known}"
 
     def test_every_participant_post_keeps_the_job_title_as_printed(self, graph):
-        answer = run(graph, """SELECT ?title WHERE { ?post org:member person:phil-southworth ; cop:jobTitle ?title }""")
+        answer = graph.query(
+            """SELECT ?title WHERE { ?post org:member person:phil-southworth ; cop:jobTitle ?title }"""
+        )
         assert [str(r[0]) for r in answer.rows] == ["Associate director of pharmacy-Medicines resource centre"]
 
     def test_nineteen_original_ideas_for_communities(self, graph):
-        answer = run(
-            graph, """SELECT ?name WHERE { ?c cop:cohort cohort:2019-20 ; cop:status cop:Idea ; rdfs:label ?name }"""
+        answer = graph.query(
+            """SELECT ?name WHERE { ?c cop:cohort cohort:2019-20 ; cop:status cop:Idea ; rdfs:label ?name }"""
         )
         names = {str(r[0]) for r in answer.rows}
         assert len(names) == 19
@@ -110,35 +114,38 @@ class TestCohort2019:
         } <= names
 
     def test_no_idea_is_linked_to_a_person(self, graph):
-        assert not run(graph, """ASK { ?c cop:status cop:Idea ; cop:convenor|cop:member ?p }""").boolean
+        assert not graph.query("""ASK { ?c cop:status cop:Idea ; cop:convenor|cop:member ?p }""").boolean
 
     def test_five_modules_and_the_programme_team(self, graph):
-        modules = run(graph, "SELECT ?n WHERE { ?m a cop:Module ; cop:cohort cohort:2019-20 ; cop:moduleNumber ?n }")
+        modules = graph.query("SELECT ?n WHERE { ?m a cop:Module ; cop:cohort cohort:2019-20 ; cop:moduleNumber ?n }")
         assert sorted(r[0].toPython() for r in modules.rows) == [1, 2, 3, 4, 5]
-        team = {str(graph.value(p, FOAF.name)) for p in graph.objects(ID.cohort["2019-20"], COP.programmeTeam)}
+        team = {
+            str(graph.dataset.value(p, FOAF.name))
+            for p in graph.dataset.objects(ID.cohort["2019-20"], COP.programmeTeam)
+        }
         assert team == {"Cleo Butterworth", "Sam Hudson", "Jamie Hunt"}
 
     def test_methods_of_module_one(self, graph):
-        methods = set(graph.objects(ID.session["2019-20-module-1"], COP.method))
+        methods = set(graph.dataset.objects(ID.session["2019-20-module-1"], COP.method))
         assert {ID.method["reciprocity-ring"], ID.method["fishbowl"], ID.method["compass-feedback"]} <= methods
 
     def test_appreciative_enquiry_is_appreciative_inquiry(self, graph):
-        assert find(graph, "Appreciative Enquiry").iri == ID.method["appreciative-inquiry"]
-        assert (ID.session["2019-20-module-4"], COP.method, ID.method["appreciative-inquiry"]) in graph
+        assert graph.lookup("Appreciative Enquiry").iri == ID.method["appreciative-inquiry"]
+        assert (ID.session["2019-20-module-4"], COP.method, ID.method["appreciative-inquiry"]) in graph.dataset
 
 
 class TestCohort2023:
     def test_the_figures(self, graph):
         cohort = ID.cohort["2023-24"]
-        assert graph.value(cohort, COP.participantsOffered).toPython() == 28
-        assert graph.value(cohort, COP.moduleCount).toPython() == 5
-        assert graph.value(cohort, COP.edition).toPython() == 3
-        team = {str(graph.value(p, FOAF.name)) for p in graph.objects(cohort, COP.programmeTeam)}
+        assert graph.dataset.value(cohort, COP.participantsOffered).toPython() == 28
+        assert graph.dataset.value(cohort, COP.moduleCount).toPython() == 5
+        assert graph.dataset.value(cohort, COP.edition).toPython() == 3
+        team = {str(graph.dataset.value(p, FOAF.name)) for p in graph.dataset.objects(cohort, COP.programmeTeam)}
         assert team == {"Cleo Butterworth", "Sam Hudson", "Amy Jackson"}
 
     def test_thirteen_original_ideas_and_four_active_communities(self, graph):
-        ideas = run(graph, "SELECT ?c WHERE { ?c cop:cohort cohort:2023-24 ; cop:status cop:Idea }").rows
-        active = run(graph, "SELECT ?c WHERE { ?c cop:cohort cohort:2023-24 ; cop:status cop:Active }").rows
+        ideas = graph.query("SELECT ?c WHERE { ?c cop:cohort cohort:2023-24 ; cop:status cop:Idea }").rows
+        active = graph.query("SELECT ?c WHERE { ?c cop:cohort cohort:2023-24 ; cop:status cop:Active }").rows
         assert len(ideas) == 13
         assert {r[0] for r in active} == {
             ID.community[s]
@@ -151,30 +158,31 @@ class TestCohort2023:
         }
 
     def test_the_polypharmacy_idea_is_not_asserted_to_be_the_sel_cop(self, graph):
-        idea = run(
-            graph,
+        idea = graph.query(
             """SELECT ?c WHERE { ?c cop:cohort cohort:2023-24 ; cop:status cop:Idea ;
                                                dcterms:description ?d FILTER(CONTAINS(?d, "polypharmacy")) }""",
         ).rows
         assert len(idea) == 1
-        assert not any((idea[0][0], p, ID.community["sel-polypharmacy"]) in graph for p in set(graph.predicates()))
+        assert not any(
+            (idea[0][0], p, ID.community["sel-polypharmacy"]) in graph.dataset for p in set(graph.dataset.predicates())
+        )
 
 
 class TestSelPolypharmacy:
     COP_ = ID.community["sel-polypharmacy"]
 
     def test_members_theme_place_and_organisations(self, graph):
-        assert graph.value(self.COP_, COP.memberCount) == Literal(25, datatype=XSD.integer)
-        assert (self.COP_, COP.theme, ID.theme["polypharmacy"]) in graph
-        assert (self.COP_, COP.place, ID.place["south-east-london"]) in graph
-        assert find(graph, "SEL ICB").iri in set(graph.objects(self.COP_, COP.organiser))
-        assert ID.organisation["health-innovation-network"] in set(graph.objects(self.COP_, COP.partner))
+        assert graph.dataset.value(self.COP_, COP.memberCount) == Literal(25, datatype=XSD.integer)
+        assert (self.COP_, COP.theme, ID.theme["polypharmacy"]) in graph.dataset
+        assert (self.COP_, COP.place, ID.place["south-east-london"]) in graph.dataset
+        assert graph.lookup("SEL ICB").iri in set(graph.dataset.objects(self.COP_, COP.organiser))
+        assert ID.organisation["health-innovation-network"] in set(graph.dataset.objects(self.COP_, COP.partner))
         assert {ID.method["facilitating-breakthrough"], ID.method["liberating-structures"]} <= set(
-            graph.objects(self.COP_, COP.method)
+            graph.dataset.objects(self.COP_, COP.method)
         )
 
     def test_its_four_sessions_and_their_dates(self, graph):
-        answer = run(graph, example_text("sel-polypharmacy-meetings"))
+        answer = graph.query(example_text("sel-polypharmacy-meetings"))
         assert [(r[0].toPython(), str(r[1]), str(r[2])) for r in answer.rows] == [
             (1, "How do we see our situation?", "2023-10"),
             (2, "What does success look like?", "2023-11"),
@@ -183,17 +191,17 @@ class TestSelPolypharmacy:
         ]
 
     def test_its_problem_statement_and_priorities(self, graph):
-        statement = str(graph.value(self.COP_, COP.problemStatement))
+        statement = str(graph.dataset.value(self.COP_, COP.problemStatement))
         assert statement.startswith("a patient centred approach ensures better use of medicines")
-        priorities = {str(p) for p in graph.objects(self.COP_, COP.priority)}
+        priorities = {str(p) for p in graph.dataset.objects(self.COP_, COP.priority)}
         assert priorities == {
             "better initiation of medicines",
             "continuity of care",
             "patient-centred empowerment",
             "improved communication between patients and clinicians",
         }
-        assert len(set(graph.objects(self.COP_, COP.topTip))) == 6
-        assert len(set(graph.objects(self.COP_, COP.idea))) == 6
+        assert len(set(graph.dataset.objects(self.COP_, COP.topTip))) == 6
+        assert len(set(graph.dataset.objects(self.COP_, COP.idea))) == 6
 
 
 class TestPeopleAndOrganisations:
@@ -208,17 +216,17 @@ class TestPeopleAndOrganisations:
         ],
     )
     def test_the_health_innovation_network_is_one_organisation(self, graph, name):
-        assert find(graph, name, kind="organisation").iri == ID.organisation["health-innovation-network"]
+        assert graph.lookup(name, kind="organisation").iri == ID.organisation["health-innovation-network"]
 
     def test_the_q_network_is_the_q_community(self, graph):
-        assert find(graph, "Q Network").iri == ID.organisation["q-community"]
+        assert graph.lookup("Q Network").iri == ID.organisation["q-community"]
 
     def test_no_two_people_share_a_name(self, graph):
-        names = Counter(str(n) for n in graph.objects(None, FOAF.name))
+        names = Counter(str(n) for n in graph.dataset.objects(None, FOAF.name))
         assert [n for n, count in names.items() if count > 1] == []
 
     def test_no_two_organisations_share_a_name(self, graph):
-        answer = run(graph, "SELECT ?o ?n WHERE { ?o a org:Organization ; rdfs:label|skos:altLabel ?n }")
+        answer = graph.query("SELECT ?o ?n WHERE { ?o a org:Organization ; rdfs:label|skos:altLabel ?n }")
         owners: dict[str, set] = {}
         for organisation, name in answer.rows:
             owners.setdefault(fold(str(name)), set()).add(organisation)
@@ -226,8 +234,7 @@ class TestPeopleAndOrganisations:
 
     @pytest.mark.parametrize(("cohort", "number"), sorted(SPEAKERS_BY_MODULE))
     def test_speakers_per_module(self, graph, cohort, number):
-        answer = run(
-            graph,
+        answer = graph.query(
             f"""SELECT ?name WHERE {{ ?m cop:cohort cohort:{cohort} ; cop:moduleNumber {number} .
                                 GRAPH ?g {{ ?m cop:speaker ?p }} FILTER(?g != graph:curation) ?p foaf:name ?name }}""",
         )
@@ -235,8 +242,7 @@ class TestPeopleAndOrganisations:
 
     def test_myron_rogers_spoke_in_both_cohorts(self, graph):
         for cohort in ("2019-20", "2023-24"):
-            assert run(
-                graph,
+            assert graph.query(
                 f"""ASK {{ {{ cohort:{cohort} cop:speaker person:myron-rogers }}
                     UNION {{ ?s cop:cohort cohort:{cohort} ; cop:speaker person:myron-rogers }} }}""",
             ).boolean
@@ -245,8 +251,7 @@ class TestPeopleAndOrganisations:
 class TestTestimonies:
     @pytest.mark.parametrize("cohort", sorted(TESTIMONIES))
     def test_quotes_per_value_cycle(self, graph, cohort):
-        answer = run(
-            graph,
+        answer = graph.query(
             f"""SELECT ?t ?v WHERE {{ ?t a cop:Testimony ; cop:cohort cohort:{cohort} .
                                  OPTIONAL {{ ?t cop:valueCycle ?v }} }}""",
         )
@@ -262,9 +267,9 @@ class TestTestimonies:
             )
             for cohort in TESTIMONIES
         }
-        for testimony in graph.subjects(RDF.type, COP.Testimony):
-            cohort = str(graph.value(testimony, COP.cohort)).rsplit("/", 1)[-1]
-            quote = " ".join(str(graph.value(testimony, URIRef("https://schema.org/text"))).split())
+        for testimony in graph.dataset.subjects(RDF.type, COP.Testimony):
+            cohort = str(graph.dataset.value(testimony, COP.cohort)).rsplit("/", 1)[-1]
+            quote = " ".join(str(graph.dataset.value(testimony, URIRef("https://schema.org/text"))).split())
             # a quote broken by a page footnote is joined in the data: check each part
             for part in quote.replace("…", "...").split(" ... "):
                 assert part[:60] in texts[cohort] or part[-60:] in texts[cohort], f"{testimony}: {part[:60]!r}"
@@ -272,14 +277,13 @@ class TestTestimonies:
 
 class TestProvenance:
     def test_every_asserted_resource_comes_from_a_section(self, graph):
-        sections = set(section_graphs(graph))
+        sections = set(section_graphs(graph.backend))
         for name in sections - {GRAPH.curation}:
-            for subject in set(graph.graph(name).subjects()):
-                assert (subject, PROV.wasDerivedFrom, name) in graph or subject == name
+            for subject in set(graph.dataset.graph(name).subjects()):
+                assert (subject, PROV.wasDerivedFrom, name) in graph.dataset or subject == name
 
     def test_each_section_starts_on_the_line_it_says(self, graph):
-        answer = run(
-            graph,
+        answer = graph.query(
             """SELECT ?title ?line ?end ?file WHERE {
             ?s a cop:ReportSection ; dcterms:title ?title ; cop:startLine ?line ; cop:endLine ?end ;
                cop:report/cop:sourceFile ?file }""",
@@ -292,5 +296,5 @@ class TestProvenance:
             assert fold(str(title))[:25] in fold(heading), f"line {line} is {heading!r}, not {title!r}"
 
     def test_nothing_is_inferred_into_an_asserted_graph(self, graph):
-        for name in section_graphs(graph):
-            assert not any(graph.graph(name).triples((None, RDF.type, COP.Suggestion)))
+        for name in section_graphs(graph.backend):
+            assert not any(graph.dataset.graph(name).triples((None, RDF.type, COP.Suggestion)))

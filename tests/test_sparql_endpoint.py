@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from copgraph.build import build
+from copgraph.build import build_store
 from webapp import create_app
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cartesian product: never finishes
@@ -24,7 +24,7 @@ def timed_server(tmp_path_factory):
     """A SPARQL server of its own with a time limit, because these tests send it a query that never ends."""
     server = OxigraphServer(tmp_path_factory.mktemp("timed-server"), timeout=5)
     try:
-        build(f"sparql:{server.url}")
+        build_store(f"sparql:{server.url}")
         yield f"sparql:{server.url}"
     finally:
         server.stop()

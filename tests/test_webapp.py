@@ -262,25 +262,10 @@ def test_numbers_in_settings_may_come_as_text_from_the_environment(mini_data):
 
 
 def test_the_web_app_imports_numpy_and_scipy_only_when_an_analysis_needs_them():
-    # They take 0.2 s to import, and a large graph's start-up needs neither: its suggestions and synergies are
-    # computed after start-up (a small graph's are computed during it, and import them then).
+    # They take a fifth of a second to import, and a command such as stats needs neither.
     import subprocess
     import sys
 
     code = "import sys, webapp, webapp.state, webapp.explore; print(sorted({'numpy', 'scipy'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
-
-
-def test_once_warm_the_app_has_what_its_pages_need_and_python_no_longer_collects_it(app):
-    # A large graph is warmed in the background after start-up, so that no visitor waits for the boundaries or
-    # synergies page, and no request waits while Python's collector looks through everything the app keeps.
-    import gc
-
-    state = app.extensions["copgraph"]
-    try:
-        state.warm()
-        assert {"boundaries", "related", "synergy_pairs"} <= set(state._computed)
-        assert gc.get_freeze_count() > len(state.network)
-    finally:
-        gc.unfreeze()

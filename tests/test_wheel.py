@@ -29,7 +29,7 @@ def test_the_wheel_ships_ontology_data_and_queries(wheel):
     assert "copgraph/_resources/ontology/shapes.ttl" in names
     assert "copgraph/_resources/data/report-2019-20.trig" in names
     assert "copgraph/_resources/data/sources/cop-leadership-programme-2023-24-final-report.txt" in names
-    assert any(name.startswith("copgraph/queries/") and name.endswith(".rq") for name in names)
+    assert any(name.startswith("copgraph/query/example-queries/") and name.endswith(".rq") for name in names)
 
 
 @pytest.fixture(scope="module")

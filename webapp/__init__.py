@@ -1,8 +1,8 @@
 """The copgraph web app: pages, graph views and a SPARQL endpoint over the knowledge graph.
 
 Start it with ``copgraph serve`` (waitress, a production WSGI server) or, while developing,
-``flask --app webapp run``. Settings come from ``COPGRAPH_*`` environment variables (see
-:data:`DEFAULTS`); tests pass ``test_config``.
+``flask --app webapp run``. Settings come from ``COPGRAPH_*`` environment variables (see :data:`DEFAULTS`), and
+``copgraph serve``'s options over them; tests pass ``test_config`` instead of the environment.
 
 The app only reads: it loads the graph once at start-up, computes the analytics once, and answers every
 request from that state. Nothing a page serves comes from outside the app, and a Content-Security-Policy of
@@ -25,6 +25,7 @@ DEFAULTS = {
     "QUERY_TIMEOUT": 10.0,  # seconds a SPARQL query may run
     "MAX_ROWS": 10_000,  # rows a SELECT returns at most
     "QUERY_WORKERS": 2,  # queries that can run at once
+    "QUERY_WAIT": 0.5,  # seconds a query waits for a free worker before it is answered 503 (try again)
     "QUERY_MEMORY_MB": 2048,  # memory a query may use, on top of the graph its worker inherits
     "MAX_GRAPH_NODES": 1_500,  # nodes a graph view sends to the browser at most
 }
@@ -35,6 +36,7 @@ NUMBERS = {
     "QUERY_TIMEOUT": (float, 0.1),
     "MAX_ROWS": (int, 1),
     "QUERY_WORKERS": (int, 1),
+    "QUERY_WAIT": (float, 0),
     "QUERY_MEMORY_MB": (int, 16),
     "MAX_GRAPH_NODES": (int, 1),
 }
@@ -60,9 +62,13 @@ def _numbers(config) -> None:
         config[name] = number
 
 
-def create_app(test_config: dict | None = None, *, progress=None) -> Flask:
-    """Create the app: load the graph, compute the analytics, start the query workers, register the pages.
-    ``progress`` is told each step of the loading as it starts (``copgraph serve`` prints them)."""
+def create_app(test_config: dict | None = None, *, settings: dict | None = None, progress=None) -> Flask:
+    """Create the app: open the graph, prepare what pages need, start the query workers, register the pages.
+
+    Settings are :data:`DEFAULTS`, then the ``COPGRAPH_*`` environment variables (or ``test_config`` instead of
+    them), then ``settings`` (``copgraph serve``'s options). ``progress`` is told each step of the loading as it
+    starts (``copgraph serve`` prints them).
+    """
     app = Flask(__name__)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("COPGRAPH_SECRET_KEY") or secrets.token_hex(32),
@@ -74,12 +80,16 @@ def create_app(test_config: dict | None = None, *, progress=None) -> Flask:
         app.config.from_prefixed_env("COPGRAPH")
     else:
         app.config.from_mapping(test_config)
-
+    app.config.from_mapping(settings or {})
     _numbers(app.config)
+    include = app.config.get("INCLUDE") or ()
+    if isinstance(include, str):
+        include = [path for path in include.split(os.pathsep) if path]
+    app.config["INCLUDE"] = list(include)
 
     from webapp.state import State
 
-    app.extensions["copgraph"] = State.build(app.config, progress)
+    app.extensions["copgraph"] = State.open(app.config, progress)
     app.context_processor(lambda: {"audience": app.extensions["copgraph"].audience})
 
     from webapp import analysis, explore, pages, security, sparql

@@ -3,8 +3,8 @@
 The graph is drawn by vis-network, served from the copy bundled in the installed pyvis package (never a CDN);
 pyvis's option model sets the physics. A view never sends more than ``MAX_GRAPH_NODES`` nodes: beyond that it
 keeps the best-connected ones and says so. Above 300 nodes the layout is computed on the server (seeded, in
-igraph's C: :func:`copgraph.analysis.native.fruchterman_reingold`) and physics is off, because a browser cannot
-lay out more smoothly.
+igraph's C: :func:`copgraph.analysis.igraph_algorithms.fruchterman_reingold`) and physics is off, because a
+browser cannot lay out more smoothly.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 
-from copgraph.analysis.native import fruchterman_reingold
+from copgraph.analysis.igraph_algorithms import fruchterman_reingold
 from copgraph.analysis.themes import narrower_themes
 from copgraph.namespaces import BASE
 from webapp.state import page_url, state
@@ -159,8 +159,8 @@ def vis_data(sub: nx.Graph) -> dict:
 
 
 def _requested_view() -> tuple[nx.Graph, list[str]]:
-    """:func:`view` of this request's arguments; the view everyone opens first, unfiltered, is chosen once (it
-    takes a second at 100,000 people) and shared by the page and its data."""
+    """:func:`view` of this request's arguments; the view everyone opens first, unfiltered, is chosen once and
+    shared by the page and its data."""
     if request.args:
         return view(request.args)
     cap = current_app.config["MAX_GRAPH_NODES"]

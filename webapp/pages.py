@@ -6,9 +6,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib.namespace import FOAF
 
 from copgraph.errors import CopgraphError
-from copgraph.export import FORMATS, MEDIA_TYPES, serialise
-from copgraph.lookup import describe, find, fold
+from copgraph.graph.lookup import fold
 from copgraph.namespaces import BASE, SDO
+from copgraph.output.rdf import FORMATS, MEDIA_TYPES, serialise
 from webapp.state import page_url, state
 
 #: Predicates that hold a way to contact a person.
@@ -35,12 +35,12 @@ def search():
         return render_template("search.html", query=query, results=[], message="Type a name to look for.")
     s = state()
     try:
-        entity = find(s.graph, query)
+        entity = s.graph.lookup(query)
         return redirect(page_url(entity.iri))
     except CopgraphError as error:
         message = str(error)
     wanted = fold(query)
-    results = [e for e in s.by_iri.values() if wanted in fold(e.label) or any(wanted in fold(a) for a in e.aliases)]
+    results = [e for e in s.graph.entities() if wanted in fold(e.label) or any(wanted in fold(a) for a in e.aliases)]
     results.sort(key=lambda e: (e.kind, fold(e.label)))
     return render_template("search.html", query=query, results=results[:100], message=message)
 
@@ -49,7 +49,7 @@ def _entity_page(path: str):
     s = state()
     entity = s.entity(BASE + path)
     # Contact details (from an import's Email and Phone columns) are never shown on a page.
-    facts = [fact for fact in describe(s.graph, entity) if fact.predicate not in CONTACT_DETAILS]
+    facts = [fact for fact in s.graph.describe(entity) if fact.predicate not in CONTACT_DETAILS]
     node = str(entity.iri)
     related = s.related_to(node) if node in s.network else []
     suggestions = s.suggestions(node) if node in s.network and entity.kind in {"person", "community"} else []

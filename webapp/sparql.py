@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from copgraph.errors import CopgraphError
-from copgraph.examples import example_text, load_examples
-from copgraph.export import MEDIA_TYPES
 from copgraph.namespaces import PREFIXES
-from copgraph.sparql import UpdateRefused
-from copgraph.workers import QueryTimeout
+from copgraph.output.rdf import MEDIA_TYPES
+from copgraph.query.check import UpdateRefused
+from copgraph.query.examples import example_text, load_examples
+from copgraph.query.workers import QueryBusy, QueryTimeout
 from webapp.security import error_response
 from webapp.state import state
 
@@ -69,6 +69,10 @@ def endpoint():
         answer = state().workers.run(text)
     except UpdateRefused as error:
         return error_response(403, str(error))
+    except QueryBusy as error:
+        response = error_response(503, str(error))
+        response.headers["Retry-After"] = "1"
+        return response
     except QueryTimeout as error:
         return error_response(503, str(error))
     except CopgraphError as error:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from copgraph.analysis.native import louvain
+from copgraph.analysis.igraph_algorithms import louvain
 
 __all__ = [
     "BOUNDARIES",
@@ -119,7 +119,7 @@ class Ties(Sequence):
     """Every existing tie, as ``{"source", "target", "how", "crosses"}`` in the order of :func:`existing_ties`.
 
     Its length is counted when it is made; the ties themselves are listed only when asked for, because there are
-    as many as the square of the largest hub (a cohort of 3,000 people ties 4.5 million pairs).
+    as many as the square of the largest hub (a cohort of thousands ties millions of pairs).
     """
 
     def __init__(self, network: nx.Graph, count: int):
@@ -275,7 +275,7 @@ def _betweenness(network: nx.Graph, sources: list[str], *, block: int = 32) -> d
     ``k=len(sources)`` when they are not every node).
 
     The same accumulation as NetworkX's, but a block of sources at a time, each breadth-first level a product of
-    the sparse adjacency with a dense block: a few milliseconds a source at 10,000 people instead of 70.
+    the sparse adjacency with a dense block, rather than a Python loop over every node.
     """
     nodes = list(network)
     size = len(nodes)
@@ -348,7 +348,7 @@ def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boun
     size. Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes and estimated from ``samples`` sources
     above it (``betweenness_samples`` says how many; ``seed`` picks them). Clusters are Louvain communities of
     the linked part of the network (``seed`` makes them deterministic; above :data:`EXACT_BETWEENNESS` nodes
-    found by igraph's implementation, :func:`copgraph.analysis.native.louvain`), those holding a person or a
+    found by igraph's implementation, :func:`copgraph.analysis.igraph_algorithms.louvain`), those holding a person or a
     community.
     Islands are what nothing links yet: communities without any known person, and people without any community.
     """
@@ -383,7 +383,7 @@ def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boun
     linked = network.subgraph(n for n in network if network.degree(n))
     if linked.number_of_nodes() <= EXACT_BETWEENNESS:
         clusters = nx.community.louvain_communities(linked, seed=seed)
-    else:  # the same algorithm in C: NetworkX's took over a minute at 100,000 people
+    else:  # the same algorithm in C: NetworkX's takes minutes at national size
         clusters = louvain(linked, seed=seed)
     result.clusters = [
         sorted(c) for c in clusters if any(network.nodes[n].get("kind") in {"person", "community"} for n in c)

@@ -14,9 +14,8 @@ places and organisations it is linked to in the network. A community's score aga
 
 The score is symmetric for two communities, and adding a theme to both never lowers it.
 
-:func:`related` scores the communities that share anything with one entity (a few milliseconds at 10,000
-people); :func:`synergies` gives every community's list at once, the same lists, from array products (under a
-second at 10,000 people, about 15 s at 100,000, where one by one would take ten minutes).
+:func:`related` scores the communities that share anything with one entity; :func:`synergies` gives every
+community's list at once, the same lists, from array products rather than one community at a time.
 
 Example
 -------
@@ -301,7 +300,7 @@ def related(network: nx.Graph, node: str, *, limit: int | None = None) -> Iterat
     Parameters
     ----------
     network : nx.Graph
-        A network built by :func:`copgraph.analysis.projection.project`.
+        A network built by :func:`copgraph.graph.network.project`.
     node : str
         The IRI of a community, theme, method, person, organisation or place.
     limit : int, optional

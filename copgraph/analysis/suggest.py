@@ -36,9 +36,8 @@ walks the whole network per request:
   shortest paths are then searched again from the source, which puts the paths in the order
   :func:`nx.all_shortest_paths` gives them.
 
-With the default ``epsilon`` the push's error can still swap two candidates whose scores differ by less than it:
-at 10,000 people 8 lists of ten in 200 differ in order from the exact PageRank's, 1 by its tenth suggestion,
-none by its first; at 100,000 people 2 lists in 12, in order only. On the seed graph every list is the same.
+With the default ``epsilon`` the push's error can still swap two candidates whose scores differ by less than it
+(how often, at national size, is in ``bench/README.md``). On the seed graph every list is the exact one.
 
 Example
 -------
@@ -168,7 +167,7 @@ def _shortest_paths(network: nx.Graph, source: str, target: str, blocked: set[st
     ``nx.all_shortest_paths`` gives them.
 
     NetworkX searches from the source until it has the target's whole level; through a profession or an
-    organisation thousands share, that is most of the network (a quarter of a second a path at 100,000 people).
+    organisation thousands share, that is most of the network.
     Here a search from both ends finds the distance and the nodes on shortest paths; the source-first search
     that fixes the order of the paths then visits only those nodes.
     """
@@ -432,7 +431,7 @@ def suggest(
     Parameters
     ----------
     network : nx.Graph
-        A network built by :func:`copgraph.analysis.projection.project`.
+        A network built by :func:`copgraph.graph.network.project`.
     node : str
         The entity to suggest connections for (a person or a community, usually).
     kinds : tuple of str
@@ -447,7 +446,7 @@ def suggest(
         At most this many suggestions.
     epsilon : float
         For ``"ppr"``: how far the push goes (see :func:`personalised_pagerank`). Smaller is closer to the
-        exact PageRank and slower: the push takes about 12 ms at 10,000 people and 80 ms at 100,000.
+        exact PageRank and slower.
 
     Raises
     ------

@@ -1,6 +1,6 @@
 """The theme hierarchy of a network: the themes broader and narrower than a theme, however many steps away.
 
-A network from :func:`copgraph.analysis.projection.project` carries the hierarchy as
+A network from :func:`copgraph.graph.network.project` carries the hierarchy as
 ``network.graph["broader"]``: each theme's directly broader themes, from the SKOS vocabulary. The answers are
 worked out once per network and kept beside it (never in it), so pages and scores can ask as often as they
 like. Pure NetworkX and Python: nothing here needs numpy.
