@@ -30,10 +30,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from copgraph.analysis.boundaries import tied_to
-from copgraph.analysis.projection import project
 from copgraph.analysis.suggest import METHODS, suggest
-from copgraph.build import load
-from copgraph.sparql import strings
+from copgraph.graph import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "bench" / "introductions" / "judged.csv"
@@ -87,10 +85,10 @@ def read_judged(network) -> list[dict[str, str]]:
 def tfidf_vectors(graph, network) -> dict[str, dict[str, float]]:
     """Each person's and community's text as an L2-normalised TF-IDF vector (smoothed IDF, raw counts)."""
     texts: dict[str, list[str]] = defaultdict(list)
-    for node, text in strings(graph, PERSON_TEXT) + strings(graph, COMMUNITY_TEXT):
+    for node, text in graph.select(PERSON_TEXT) + graph.select(COMMUNITY_TEXT):
         texts[node] += words(text)
     names: dict[str, set[str]] = defaultdict(set)
-    for node, name in strings(graph, PERSON_NAMES):
+    for node, name in graph.select(PERSON_NAMES):
         names[node] |= set(words(name))
     entities = sorted(n for n, kind in network.nodes(data="kind") if kind in {"person", "community"})
     counts = {n: Counter(w for w in texts[n] if w not in names[n]) for n in entities}
@@ -122,8 +120,8 @@ def measure(ranked: list[str], judged: set[str]) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    graph = load()
-    network = project(graph)
+    graph = KnowledgeGraph.open()
+    network = graph.network()
     judged: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in read_judged(network):
         judged[row["kind"], row["source"]].add(row["target"])
