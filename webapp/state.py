@@ -18,6 +18,7 @@ from copgraph.query.workers import QueryWorkers
 
 if TYPE_CHECKING:  # the analytics import numpy and SciPy: when first used, not at start-up
     from copgraph.analysis.boundaries import Boundaries
+    from copgraph.analysis.introductions import Introduction
     from copgraph.analysis.related import Relatedness
     from copgraph.analysis.suggest import Suggestion
 
@@ -159,6 +160,14 @@ class State:
         if node in self._computed.get("related", {}):
             return self.related[node]
         return self.once(f"related {node}", lambda: list(related(self.network, node, limit=10)))
+
+    def introductions(self, node: str) -> dict[str, list[Introduction]]:
+        """The introductions for one person or community, each kind ranked on its own (empty for other kinds)."""
+        from copgraph.analysis.introductions import introductions
+
+        if node not in self.network:
+            return {}
+        return self.once(f"introductions {node}", lambda: introductions(self.network, node))
 
     def suggestions(self, node: str, limit: int = 10) -> list[Suggestion]:
         """The potential connections of one person or community."""
