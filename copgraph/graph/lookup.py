@@ -2,8 +2,10 @@
 
 A name matches an entity's label, any of its alternative labels, or its identifier, ignoring case, accents
 and punctuation ("hin", "Health Innovation Network" and "health-innovation-network" all find the same
-organisation). A small misspelling ("Cleo Buterworth") still finds the one entity it is close to. When a name
-fits several entities, or none, the error says which ones were meant ("did you mean ...").
+organisation). A small misspelling ("Cleo Buterworth") still finds the one entity it is close to. A vocabulary
+concept's alternative labels are words for finding it in text, so an organisation called exactly that name wins
+("Health Innovation Network" is the organisation, not the sector that also lists the words). When a name fits
+several entities, or none, the error says which ones were meant, and what kind each is ("did you mean ...").
 
 Example
 -------
@@ -168,6 +170,24 @@ def _prefer_main(candidates: list[Entity]) -> list[Entity]:
     return main if len(main) == 1 else candidates
 
 
+#: Vocabulary concepts: their alternative labels are words to find them by in text ("AHSN" for the sector
+#: improvement network), weaker names than an organisation's own.
+CONCEPT_KINDS = {"theme", "method", "sector", "profession", "value cycle"}
+
+
+def _only_by_alias(entity: Entity, wanted: str) -> bool:
+    return entity.kind in CONCEPT_KINDS and fold(entity.label) != wanted
+
+
+def _prefer_organisations(candidates: list[Entity], wanted: str) -> list[Entity]:
+    """An organisation that is called exactly this wins over concepts that have the name only as an alternative
+    label: "Health Innovation Network" is the organisation, not the sector it also names."""
+    organisations = [e for e in candidates if e.kind == "organisation"]
+    if organisations and all(e.kind == "organisation" or _only_by_alias(e, wanted) for e in candidates):
+        return organisations
+    return candidates
+
+
 def _listing(candidates: list[Entity]) -> str:
     return "; ".join(f"{e.label} ({e.kind}, {e.curie})" for e in candidates[:8])
 
@@ -200,7 +220,12 @@ def find(index: Index, name: str, *, kind: str | None = None) -> Entity:
         exact = keep(e for ents in by_name.values() for e in ents if e.iri == expanded)
         if exact:
             return exact[0]
-    exact = _prefer_main(keep(by_name.get(wanted, ())))
+    exact = _prefer_organisations(_prefer_main(keep(by_name.get(wanted, ()))), wanted)
+    if len(exact) == 1 and kind is None and _only_by_alias(exact[0], wanted):
+        # A concept's alternative label does not settle a name that organisations are called by too ("AHSN" is
+        # a sector's other name, and part of the AHSN Network's): the user is asked which they mean.
+        called = {e for key, ents in by_name.items() if f" {wanted} " in f" {key} " for e in ents}
+        exact += sorted((e for e in called if e.kind == "organisation"), key=lambda e: fold(e.label))
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
