@@ -1,5 +1,8 @@
 """Every example query runs, has a title, and gives the answer the reports support."""
 
+import re
+from collections import Counter
+
 import pytest
 
 from copgraph.query.answer import compact
@@ -30,6 +33,16 @@ def test_there_are_at_least_twelve_examples_each_with_a_title_and_description():
 def test_every_example_runs_and_answers(graph, example):
     answer = graph.query(example.text)
     assert answer.rows, f"{example.name} returned nothing"
+
+
+@pytest.mark.parametrize("example", load_examples(), ids=lambda e: e.name)
+def test_no_example_repeats_a_row_unless_its_description_says_why(graph, example):
+    counts = Counter(graph.query(example.text).rows)
+    repeated = [row for row, count in counts.items() if count > 1]
+    if repeated:
+        assert re.search(r"\b(repeat|repeats|repeated|duplicate|duplicates)\b", example.description), (
+            f"{example.name} repeats {repeated[:3]}; use SELECT DISTINCT, or say in its description why rows repeat"
+        )
 
 
 def test_communities_working_on_medicines(graph):
