@@ -128,6 +128,7 @@ class COP(DefinedNamespace):
     suggestionFor: URIRef
     suggestionKind: URIRef
     suggests: URIRef
+    team: URIRef
     theme: URIRef
     topTip: URIRef
     valueCycle: URIRef

@@ -35,6 +35,7 @@ __all__ = ["KINDS", "Entity", "Fact", "Index", "build_index", "describe", "displ
 KINDS: tuple[tuple[URIRef, str], ...] = (
     (FOAF.Person, "person"),
     (ORG.Organization, "organisation"),
+    (ORG.OrganizationalUnit, "team or group"),
     (COP.CommunityOfPractice, "community"),
     (COP.Programme, "programme"),
     (COP.Cohort, "cohort"),
@@ -105,16 +106,21 @@ def fold(text: str) -> str:
 
 
 def display_label(dataset: Dataset, term: object) -> str:
-    """How a reader should see a term: its label, a post as "title at organisation", a quote's opening words."""
+    """How a reader should see a term: its label, a post as "title, organisation" (or "team, organisation" where
+    the report gives no title), a quote's opening words."""
     if not isinstance(term, URIRef):
         return str(term)
     label = dataset.value(term, RDFS.label) or dataset.value(term, SKOS.prefLabel) or dataset.value(term, FOAF.name)
     if label is not None:
         return str(label)
     title = dataset.value(term, COP.jobTitle)
+    organisation = dataset.value(term, ORG.organization)
     if title is not None:
-        organisation = dataset.value(term, ORG.organization)
         return f"{title}, {display_label(dataset, organisation)}" if organisation else str(title)
+    if organisation is not None:  # a post the report gives no title for: its team, if named, and organisation
+        team = dataset.value(term, COP.team)
+        where = display_label(dataset, organisation)
+        return f"{display_label(dataset, team)}, {where}" if team is not None else where
     text = dataset.value(term, SDO.text)
     if text is not None:
         text = str(text)
