@@ -6,9 +6,12 @@ that they depend on the graph, not on where the code that builds it lives.
 """
 
 import re
+import unicodedata
 
 import pytest
+from rdflib import Literal
 
+from copgraph import files
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import ID
 from copgraph.query.answer import compact
@@ -65,3 +68,112 @@ class TestPostsAndTeams:
                      organisation:uberology schema:founder person:sam-hudson ;
                                             schema:foundingDate "2013"^^xsd:gYear }""",
         ).boolean
+
+
+DATA = files.data_dir()
+
+#: Most words between two consecutive words of a quoted sentence: curators may leave out an aside.
+GAP = 12
+NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+ORDINALS = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+MONTHS = "january february march april may june july august september october november december".split()
+#: Predicates whose values are the curators' own words or counts, not the report's.
+NOT_QUOTED = {
+    "http://www.w3.org/2004/02/skos/core#note",
+    "http://www.w3.org/2004/02/skos/core#editorialNote",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "https://w3id.org/copgraph/ontology#order",
+}
+
+
+def folded_words(text: str) -> list[str]:
+    """Words as the provenance rule compares them: footnote marks and HTML tags left out, case-folded, accents
+    dropped, '&' read as 'and', anything but a letter or digit a space.
+
+    >>> folded_words("Health Foundation’s Q Community<sup>2</sup>, the 3<sup>rd</sup> Change Model¹")
+    ['health', 'foundation', 's', 'q', 'community', 'the', '3rd', 'change', 'model']
+    """
+    text = re.sub(r"<sup>\d+</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹]", " ", text)
+    text = re.sub(r"</?[a-z]+>", "", text)
+    text = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return "".join(c if c.isalnum() else " " for c in text).split()
+
+
+def in_order(words: list[str], text: list[str], gap: int = GAP) -> bool:
+    """Whether ``words`` occur in ``text`` in this order, with at most ``gap`` other words between two of them.
+
+    >>> in_order(["zoe", "lord", "facilitated"], "zoe lord head of transformation facilitated".split())
+    True
+    >>> in_order(["virtual", "half", "day"], "ten half day virtual sessions".split())
+    False
+    """
+    where: dict[str, list[int]] = {}
+    for position, word in enumerate(text):
+        where.setdefault(word, []).append(position)
+    reached = where.get(words[0], []) if words else []
+    for word in words[1:]:
+        reached = [q for q in where.get(word, []) if any(p < q <= p + gap + 1 for p in reached)]
+    return bool(reached)
+
+
+def on_the_lines(value: Literal, text: list[str]) -> bool:
+    """Whether a value is found in the folded words of the cited lines, by the rule of
+    :meth:`TestProvenance.test_every_quoted_or_named_value_is_on_the_lines_its_section_cites`."""
+    datatype = str(value.datatype or "")
+    if datatype.endswith("#integer"):
+        number = int(value)
+        spelt = {str(number), f"{number}st", f"{number}nd", f"{number}rd", f"{number}th"}
+        if number < len(NUMBER_WORDS):
+            spelt |= {NUMBER_WORDS[number], ORDINALS[number]}
+        return bool(spelt & set(text))
+    if datatype.endswith(("#gYear", "#gYearMonth", "#date")):
+        year, *rest = str(value).split("-")
+        month = {MONTHS[int(rest[0]) - 1], MONTHS[int(rest[0]) - 1][:3]} if rest else set()
+        return year in text and (not month or bool(month & set(text)))
+    # A cohort's name in a label ("Celebration event (2019-20)", "2023-24 cohort") tells the editions apart.
+    value_text = re.sub(r"\(?\b20\d\d-\d\d\b\)?(\s+cohort\b)?", " ", str(value))
+    sentences = [folded_words(s) for s in re.split(r"(?<=[.!?])\s+", value_text)]
+    return all(in_order(words, text) for words in sentences if words)
+
+
+class TestProvenance:
+    def test_every_quoted_or_named_value_is_on_the_lines_its_section_cites(self, graph):
+        """Every literal a report section's graph states (a name, label, title, quote, description, format,
+        number or date) is found on the lines that section cites, so that a reader can check it.
+
+        The rule: the cited lines (``cop:startLine`` to ``cop:endLine`` of the report's text) and the value are
+        compared as folded words (:func:`folded_words`): footnote marks and HTML tags left out, case-folded,
+        accents dropped, "&" read as "and", anything but a letter or digit a space.
+
+        - Text: each sentence of the value (split after ".", "!" or "?") has its words in the cited lines in the
+          same order, with at most 12 other words between two of them, since curators may leave out an aside
+          ("Zoe Lord[, Head of Transformation, NHS Horizons,] facilitated"). A cohort's name in a label
+          ("(2019-20)", "2023-24 cohort") is copgraph's way of telling the editions apart and is not looked for.
+        - Whole numbers: written in digits, as a word ("five", "twelve") or as an ordinal ("first", "3rd").
+        - Dates: the year in digits, and for a year and month the month's name or its first three letters.
+        - Not checked: curators' notes (``skos:note``, ``skos:editorialNote``, ``rdfs:comment``) and positions
+          (``cop:order``), which are the curators' words and counts, not the report's.
+        """
+        answer = graph.query(
+            """SELECT DISTINCT ?section ?s ?p ?o ?start ?end ?file WHERE {
+                ?section a cop:ReportSection ; cop:startLine ?start ; cop:endLine ?end ;
+                         cop:report/cop:sourceFile ?file .
+                GRAPH ?section { ?s ?p ?o FILTER(isLiteral(?o)) } }""",
+        )
+        texts: dict[tuple, list[str]] = {}
+        missing = []
+        for section, subject, predicate, value, start, end, file in answer.rows:
+            if str(predicate) in NOT_QUOTED:
+                continue
+            key = (str(file), int(start), int(end))
+            if key not in texts:
+                lines = (DATA / str(file)).read_text(encoding="utf-8").splitlines()[int(start) - 1 : int(end)]
+                texts[key] = folded_words("\n".join(lines))
+            if not on_the_lines(value, texts[key]):
+                missing.append(
+                    f"{compact(section)} (lines {start}-{end}): {compact(subject)} {compact(predicate)} "
+                    f"{str(value)[:70]!r}"
+                )
+        assert len(answer.rows) > 400
+        assert sorted(missing) == []

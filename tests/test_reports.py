@@ -293,7 +293,9 @@ class TestProvenance:
             lines = (files.data_dir() / str(file)).read_text(encoding="utf-8").splitlines()
             assert line.toPython() <= end.toPython() <= len(lines), title
             heading = lines[line.toPython() - 1]
-            assert fold(str(title))[:25] in fold(heading), f"line {line} is {heading!r}, not {title!r}"
+            # a heading printed over two lines starts the title
+            starts = fold(heading) and fold(str(title)).startswith(fold(heading))
+            assert fold(str(title))[:25] in fold(heading) or starts, f"line {line} is {heading!r}, not {title!r}"
 
     def test_nothing_is_inferred_into_an_asserted_graph(self, graph):
         for name in section_graphs(graph.backend):
