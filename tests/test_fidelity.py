@@ -70,6 +70,44 @@ class TestPostsAndTeams:
         ).boolean
 
 
+class TestCuration:
+    def test_the_curation_graph_holds_only_sectors_places_and_the_curators_notes_on_them(self, graph):
+        # data/README.md: curators classify an organisation's sector and place where a report does not say them.
+        answer = graph.query("SELECT DISTINCT ?p WHERE { GRAPH graph:curation { ?s ?p ?o } }")
+        assert {compact(p) for (p,) in answer.rows} == {"cop:sector", "cop:place", "skos:editorialNote"}
+
+    def test_module_2_was_given_by_citizens_uk_and_the_report_names_no_person_there(self, graph):
+        # Appendix 1 (line 318) names Citizens UK; Appendix 3 lists its two organisers among the cohort's
+        # speakers without saying at which module they spoke.
+        speakers = graph.query("SELECT ?p WHERE { session:2019-20-module-2 cop:speaker ?p }").rows
+        assert {compact(p) for (p,) in speakers} == {"person:guillermo-rogel"}
+        assert graph.query(
+            """ASK { session:2019-20-module-2 cop:speakerOrganisation organisation:citizens-uk ; skos:note ?note .
+                     cohort:2019-20 cop:speaker person:froi-legaspi , person:carina-crawford-rolt
+                     FILTER(CONTAINS(?note, "Froi Legaspi")) }""",
+        ).boolean
+
+    def test_the_q_community_is_part_of_the_health_foundation_as_the_2023_24_introduction_says(self, graph):
+        answer = graph.query("SELECT ?g WHERE { GRAPH ?g { organisation:q-community org:subOrganizationOf ?o } }")
+        assert [compact(g) for (g,) in answer.rows] == ["r2023:introduction"]
+
+
+class TestPlaces:
+    def test_the_q_community_spans_the_uk_and_ireland_as_the_2023_24_report_says(self, graph):
+        # Line 49: "a community of thousands of people across the UK and Ireland".
+        answer = graph.query(
+            """SELECT ?g ?place ?name WHERE { GRAPH ?g { organisation:q-community cop:place ?place }
+                                               ?place rdfs:label ?name }""",
+        )
+        assert [(compact(g), compact(p), str(n)) for g, p, n in answer.rows] == [
+            ("r2023:introduction", "place:uk-and-ireland", "UK and Ireland")
+        ]
+
+    def test_the_uk_and_ireland_hold_both(self, graph):
+        answer = graph.query("SELECT ?p WHERE { ?p schema:containedInPlace place:uk-and-ireland }")
+        assert {compact(p) for (p,) in answer.rows} == {"place:united-kingdom", "place:ireland"}
+
+
 DATA = files.data_dir()
 
 #: Most words between two consecutive words of a quoted sentence: curators may leave out an aside.
