@@ -108,6 +108,13 @@ class TestPlaces:
         assert {compact(p) for (p,) in answer.rows} == {"place:united-kingdom", "place:ireland"}
 
 
+class TestProgrammes:
+    def test_joy_in_work_was_funded_by_q_not_run_in_partnership_with_it(self, graph):
+        # 2023-24 report, line 81: "a Q-funded Joy in Work programme".
+        answer = graph.query("SELECT ?g ?p WHERE { GRAPH ?g { programme:joy-in-work ?p organisation:q-community } }")
+        assert [(compact(g), compact(p)) for g, p in answer.rows] == [("r2023:original-ideas", "schema:funder")]
+
+
 DATA = files.data_dir()
 
 #: Most words between two consecutive words of a quoted sentence: curators may leave out an aside.
