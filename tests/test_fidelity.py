@@ -115,6 +115,39 @@ class TestProgrammes:
         assert [(compact(g), compact(p)) for g, p in answer.rows] == [("r2023:original-ideas", "schema:funder")]
 
 
+class TestValueCycles:
+    def test_the_2019_20_strategic_value_testimonies_are_filed_under_strategic_value(self, graph):
+        # The report lists seven cycles (lines 124-133), strategic among them, after Designing for Change.
+        answer = graph.query(
+            """SELECT ?t ?cycle WHERE { GRAPH r2019:strategic-value { ?t a cop:Testimony ; cop:valueCycle ?v }
+                                         ?v skos:prefLabel ?cycle }""",
+        )
+        assert sorted((compact(t), str(c)) for t, c in answer.rows) == [
+            ("testimony:2019-20-16", "Strategic value"),
+            ("testimony:2019-20-17", "Strategic value"),
+        ]
+
+    def test_each_report_files_testimonies_only_under_the_cycles_it_lists(self, graph):
+        answer = graph.query(
+            """SELECT DISTINCT ?cohort ?cycle WHERE { ?t cop:cohort ?cohort ; cop:valueCycle/skos:prefLabel ?cycle }""",
+        )
+        cycles = {}
+        for cohort, cycle in answer.rows:
+            cycles.setdefault(compact(cohort), set()).add(str(cycle).split()[0])
+        assert cycles == {
+            "cohort:2019-20": {
+                "Immediate",
+                "Potential",
+                "Applied",
+                "Realised",
+                "Strategic",
+                "Enabling",
+                "Transformative",
+            },
+            "cohort:2023-24": {"Immediate", "Potential", "Applied", "Realised", "Reframing"},
+        }
+
+
 DATA = files.data_dir()
 
 #: Most words between two consecutive words of a quoted sentence: curators may leave out an aside.

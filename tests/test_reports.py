@@ -53,14 +53,14 @@ SPEAKERS_BY_MODULE = {
     ("2023-24", 2): {"Mitzi Wyman"},
 }
 
-# Quotes per value cycle, counted in the reports (2019-20 "Strategic value" is the reframing cycle).
+# Quotes per value cycle, counted in the reports (2019-20 "Strategic value" is a cycle of its own, not reframing).
 TESTIMONIES = {
     "2019-20": {
         "immediate": 4,
         "potential": 3,
         "applied": 3,
         "realised": 4,
-        "reframing": 2,
+        "strategic": 2,
         "enabling": 2,
         "transformative": 3,
         None: 14,
