@@ -68,12 +68,14 @@ class COP(DefinedNamespace):
     Visibility: URIRef
     Webinar: URIRef
     WelcomeSession: URIRef
+    accreditation: URIRef
     algorithm: URIRef
     coConsultingSessionCount: URIRef
     cohort: URIRef
     collaboratingOrganisation: URIRef
     community: URIRef
     convenor: URIRef
+    coordinator: URIRef
     crosses: URIRef
     derivedLink: URIRef
     durationMonths: URIRef
@@ -99,8 +101,10 @@ class COP(DefinedNamespace):
     moduleNumber: URIRef
     order: URIRef
     organiser: URIRef
+    outcome: URIRef
     parameters: URIRef
     participant: URIRef
+    participantCommitment: URIRef
     participantsOffered: URIRef
     partner: URIRef
     path: URIRef
@@ -109,6 +113,7 @@ class COP(DefinedNamespace):
     problemStatement: URIRef
     profession: URIRef
     programme: URIRef
+    programmeLead: URIRef
     programmeTeam: URIRef
     prompt: URIRef
     rank: URIRef
@@ -134,6 +139,7 @@ class COP(DefinedNamespace):
     valueCycle: URIRef
     visibility: URIRef
     webinarCount: URIRef
+    weeksBetweenModules: URIRef
 
 
 class ID:

@@ -37,6 +37,74 @@ class TestLookup:
         assert graph.lookup("Health Innovation Network", kind="sector").iri == ID.sector["improvement-network"]
 
 
+def asks(graph, query: str) -> bool:
+    return graph.query(f"ASK {{ {query} }}").boolean
+
+
+class TestFactsTheReportsState:
+    """Facts the audit found missing, each with the line that states it."""
+
+    def test_the_programme_is_cpd_accredited(self, graph):
+        # 2019-20, line 34: "The programme is CPD accredited."
+        assert asks(
+            graph,
+            """GRAPH r2019:key-learning {
+                   programme:cop-leadership-development-programme cop:accreditation "CPD accredited" }""",
+        )
+
+    def test_an_interim_learning_report_was_shared_in_june_2019(self, graph):
+        # 2019-20, line 36: "an interim learning report was shared in June 2019".
+        assert asks(
+            graph,
+            """GRAPH r2019:key-learning { ?report a schema:CreativeWork ; rdfs:label "Interim learning report" ;
+                   schema:about cohort:2019-20 ; schema:datePublished "2019-06"^^xsd:gYearMonth }""",
+        )
+
+    def test_the_2019_20_modules_were_ten_weeks_apart(self, graph):
+        # 2019-20, line 65: "five one-day modules (Appendix 1), ten weeks apart".
+        assert asks(graph, "GRAPH r2019:programme-design { cohort:2019-20 cop:weeksBetweenModules 10 }")
+
+    @pytest.mark.parametrize(
+        ("cohort", "section"), [("2019-20", "r2019:programme-design"), ("2023-24", "r2023:programme-design")]
+    )
+    def test_participants_committed_to_convening_three_or_four_community_meetings(self, graph, cohort, section):
+        # 2019-20, line 96; 2023-24, line 71: "committed to convening approximately three or four ... meetings".
+        answer = graph.query(
+            f"SELECT ?c WHERE {{ GRAPH {section} {{ cohort:{cohort} cop:participantCommitment ?c }} }}"
+        )
+        assert [str(c) for (c,) in answer.rows if "approximately three or four" in str(c)] != []
+
+    def test_the_q_special_interest_groups_are_part_of_the_q_community_and_named_by_both_reports(self, graph):
+        # 2019-20, line 240: links to "the relevant Q Special Interest Groups" were shared after the first webinar;
+        # 2023-24, line 43: participants could apply their learning within "the Q Community Special Interest Groups".
+        assert asks(
+            graph,
+            """?sigs a org:OrganizationalUnit ; org:unitOf organisation:q-community .
+               GRAPH r2019:webinars { session:2019-20-webinar-1 dcterms:references ?sigs .
+                                      ?sigs rdfs:label "Q Special Interest Groups" }
+               GRAPH r2023:introduction { cohort:2023-24 dcterms:relation ?sigs .
+                                          ?sigs skos:altLabel "Q Community Special Interest Groups" }""",
+        )
+
+    def test_cleo_butterworth_led_and_jamie_hunt_coordinated_the_2019_20_programme(self, graph):
+        # 2019-20, line 292: "The programme lead and co-facilitator was Cleo Butterworth"; line 294: "Jamie Hunt
+        # coordinated the programme."
+        assert asks(
+            graph,
+            """GRAPH r2019:appendix-1 { cohort:2019-20 cop:programmeLead person:cleo-butterworth ;
+                   cop:facilitator person:cleo-butterworth ; cop:coordinator person:jamie-hunt }""",
+        )
+
+    def test_the_sel_polypharmacy_cop_has_two_further_meetings_and_the_data_does_not_guess_which(self, graph):
+        # 2023-24, line 327: "The CoP have two further meetings to establish how the priorities will be carried
+        # forward". Whether these are its last two listed sessions (lines 308-309) the report does not say.
+        assert asks(
+            graph,
+            """GRAPH r2023:sel-polypharmacy { community:sel-polypharmacy cop:outcome ?outcome ; skos:note ?note }
+               FILTER(CONTAINS(?outcome, "two further meetings") && CONTAINS(?note, "two further meetings"))""",
+        )
+
+
 class TestPostsAndTeams:
     def test_a_team_is_a_team_of_its_organisation_and_never_a_job_title(self, graph):
         answer = graph.query(
