@@ -1,6 +1,7 @@
 """Linking text to vocabulary concepts by label: the rules a curator relies on when writing labels."""
 
 import pyoxigraph as ox
+import pytest
 from conftest import TESTS, make_data_dir
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,6 +43,35 @@ def test_acronyms_match_only_in_capitals():
     assert keys("sending them a creative invitation", labels) == []
     assert keys("Leadership/OD, Sustainability", labels) == ["od"]
     assert keys("odd one out", labels) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The approach is used outside of Health and Social Care.",
+        "A group that does not work in social care",
+        "Nurses without social care experience",
+        "Other than social care, anything",
+        "A non-social care role",
+        "We don't do social care",
+    ],
+)
+def test_a_label_that_a_negation_denies_is_no_match(text):
+    assert keys(text, [("Social care", "sc")]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Outside of work, we talk about social care.",  # the negation's clause ends at the comma
+        "Not only health but also social care",
+        "No matter what, social care matters",
+        "It is not, in the end, anything but social care",
+        "Non-Executive Director",  # "non-" denies only the word it is joined to
+    ],
+)
+def test_a_negation_denies_only_what_follows_it_closely_in_its_clause(text):
+    assert keys(text, [("Social care", "sc"), ("Director", "d")]) != []
 
 
 def test_matches_report_the_words_as_the_text_spells_them():

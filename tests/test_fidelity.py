@@ -216,6 +216,12 @@ class TestValueCycles:
         }
 
 
+class TestDerivedLinks:
+    def test_module_5_is_not_about_social_care_since_it_showed_communities_outside_of_it(self, graph):
+        # 2019-20, line 340: "outlined how the approach is used outside of Health and Social Care".
+        assert not asks(graph, "session:2019-20-module-5 cop:theme theme:social-care")
+
+
 DATA = files.data_dir()
 
 #: Most words between two consecutive words of a quoted sentence: curators may leave out an aside.

@@ -9,6 +9,8 @@ matched where. It is deterministic and explainable:
 - a label matches as whole words, ignoring case, accents, hyphens and ``&``/``and``, and a plural ``s``;
 - a label written in capitals of up to five letters ("OD", "SEND") is an acronym and matches only in capitals;
 - where labels overlap, the longest wins ("Medicines Safety" is medicines safety, not also medicines);
+- a label that a negation denies is no link ("used outside of Health and Social Care" is not about social care):
+  see :func:`denied`;
 - names of organisations and programmes in the text are not read as themes ("South East London Integrated
   Care Board" does not make a community about integrated care);
 - a link that a report already states is not derived again.
@@ -34,7 +36,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS
 from copgraph.backends import Backend
 from copgraph.namespaces import COP, GRAPH, ID, SCHEMES, SDO
 
-__all__ = ["RULES", "LabelMatcher", "Rule", "derive", "find_labels", "normalise"]
+__all__ = ["RULES", "LabelMatcher", "Rule", "denied", "derive", "find_labels", "normalise"]
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,48 @@ def _pattern(labels: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_])({body})(?:(?i:e?s))?(?![^\W_])")
 
 
-class LabelMatcher:
-    """Finds a fixed set of labels in texts; build it once, use it for many texts."""
+#: Words that deny what follows them in their clause. "not only", "not just", "no matter" and "no doubt" deny
+#: nothing.
+_NEGATION = re.compile(
+    r"\b(?:not(?!\s+(?:only|just)\b)|no(?!\s+(?:matter|doubt)\b)|never|without|nor|outside(?:\s+of)?"
+    r"|other\s+than|except(?:\s+for)?|rather\s+than)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+#: "non-" denies only the word it is joined to: "non-clinical" is not clinical, a "Non-Executive Director" is a
+#: director.
+_NON = re.compile(r"\bnon[-‐‑\s]$", re.IGNORECASE)
+#: Where a clause ends: punctuation, a dash between words, or "but".
+_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\n–—]|\s-\s|\bbut\b", re.IGNORECASE)
+#: How many words may come between a negation and the label it denies.
+_NEGATION_REACH = 5
 
-    def __init__(self, labels: Sequence[tuple[str, object]]) -> None:
+
+def denied(text: str, start: int) -> bool:
+    """Whether a negation earlier in its clause denies the words of ``text`` that begin at ``start``: "not",
+    "no", "never", "without", "nor", "outside (of)", "other than", "except (for)", "rather than" or "n't", at most
+    five words before them, or "non-" joined to them.
+
+    >>> text = "It is used outside of Health and Social Care, and in social care."
+    >>> denied(text, text.index("Social")), denied(text, text.rindex("social"))
+    (True, False)
+    >>> denied("not only social care", 9)
+    False
+    """
+    before = text[max(0, start - 200) : start]
+    if _NON.search(before):
+        return True
+    clause = _CLAUSE_END.split(before)[-1]
+    cues = list(_NEGATION.finditer(clause))
+    return bool(cues) and len(clause[cues[-1].end() :].split()) <= _NEGATION_REACH
+
+
+class LabelMatcher:
+    """Finds a fixed set of labels in texts; build it once, use it for many texts.
+
+    With ``negation`` (the default), a label that a negation in its clause denies is not found (:func:`denied`).
+    """
+
+    def __init__(self, labels: Sequence[tuple[str, object]], *, negation: bool = True) -> None:
         labels = [
             (label, key) for label, key in labels if normalise(label)[0].strip()
         ]  # a label of no words matches nothing
@@ -165,6 +205,7 @@ class LabelMatcher:
         for label, key in labels:
             self._by_folded.setdefault(normalise(label)[0].strip().casefold(), []).append((label, key))
         self._pattern = _pattern(label for label, _ in labels) if labels else None
+        self._negation = negation
 
     def find(self, text: str) -> list[tuple[object, str, str]]:
         """``(key, label, words as the text spells them)`` for each match, in text order."""
@@ -173,6 +214,8 @@ class LabelMatcher:
         folded, where = normalise(text)
         found = []
         for match in self._pattern.finditer(folded):
+            if self._negation and denied(text, where[match.start()]):
+                continue
             words = text[where[match.start()] : where[match.end() - 1] + 1]
             for label, key in self._by_folded[match.group(1).casefold()]:
                 if not _is_acronym(label) or normalise(label)[0].strip() == match.group(1):
@@ -181,7 +224,8 @@ class LabelMatcher:
 
 
 def find_labels(text: str, labels: Sequence[tuple[str, object]]) -> list[tuple[object, str, str]]:
-    """Find labels in text: ``(key, label, words as the text spells them)`` for each match, in text order.
+    """Find labels in text: ``(key, label, words as the text spells them)`` for each match, in text order, but
+    not where a negation denies them.
 
     ``labels`` pairs each label with the key to return for it (a concept, usually).
     """
@@ -245,7 +289,7 @@ def derive(backend: Backend) -> None:
     links = " ".join(f"<{link}>" for link in sorted({rule.link for rule in RULES}))
     asserted = set(backend.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {links} }} ?s ?p ?o }}"))
     matchers = {scheme: LabelMatcher(_scheme_labels(backend, scheme)) for scheme in {r.scheme for r in RULES}}
-    skip = LabelMatcher(_names_to_skip(backend))
+    skip = LabelMatcher(_names_to_skip(backend), negation=False)  # a name is masked even where it is denied
     # Written as N-Triples, which the store parses in one go, rather than as a term object for each part.
     a, label_match, subject_of, derived_link, concept_of, property_of, label_of, text_of, generated_by, from_ = (
         f"<{term}>"
