@@ -82,6 +82,7 @@ class COP(DefinedNamespace):
     edition: URIRef
     endLine: URIRef
     facilitator: URIRef
+    falseMatch: URIRef
     fileName: URIRef
     format: URIRef
     idea: URIRef

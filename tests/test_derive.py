@@ -146,12 +146,28 @@ def test_testimonies_mention_the_methods_they_name(mini):
     )
 
 
-def test_a_sessions_themes_come_from_its_title_and_description_whatever_kind_of_session_it_is(graph):
+def test_a_sessions_themes_come_from_its_title_and_description_whatever_kind_of_session_it_is(graph, mini_data):
     # A module or a webinar is a session only by entailment (rdfs:subClassOf), which comes after derivation:
     # derivation follows the ontology's subclasses itself.
     derived = graph.dataset.graph(GRAPH.derived)
     assert (ID.session["2019-20-module-3"], COP.theme, ID.theme["co-design"]) in derived  # "Co-Design"
-    assert (ID.session["2019-20-webinar-1"], COP.theme, ID.theme["digital-care"]) in derived  # "digital habits"
+    path = mini_data / "mini-report.trig"
+    webinar = "<https://w3id.org/copgraph/id/session/mini-webinar>"
+    path.write_text(
+        path.read_text() + f'mini:ideas {{ {webinar} a cop:Webinar ; rdfs:label "Webinar on polypharmacy" ; '
+        "cop:cohort cohort:mini . }\n"
+    )
+    mini = KnowledgeGraph.open(data=mini_data)
+    assert (ID.session["mini-webinar"], COP.theme, ID.theme["polypharmacy"]) in mini.dataset.graph(GRAPH.derived)
+
+
+def test_a_phrase_the_vocabulary_calls_a_false_match_of_a_concept_links_nothing(mini_data):
+    # "A community addressing polypharmacy." holds the label "polypharmacy".
+    themes = mini_data / "vocabularies" / "themes.ttl"
+    themes.write_text(themes.read_text() + '\ntheme:polypharmacy cop:falseMatch "addressing polypharmacy"@en .\n')
+    graph = KnowledgeGraph.open(data=mini_data)
+    assert (ID.community["mini-polypharmacy"], COP.theme, ID.theme["polypharmacy"]) not in graph.dataset
+    assert (ID.community["mini-medicines"], COP.theme, ID.theme["medicines-safety"]) in graph.dataset
 
 
 def test_nothing_is_derived_twice_when_a_report_already_states_it(mini_data):

@@ -12,6 +12,7 @@ import pytest
 from rdflib import Literal
 
 from copgraph import files
+from copgraph.build.derive import find_labels
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import ID
 from copgraph.query.answer import compact
@@ -220,6 +221,34 @@ class TestDerivedLinks:
     def test_module_5_is_not_about_social_care_since_it_showed_communities_outside_of_it(self, graph):
         # 2019-20, line 340: "outlined how the approach is used outside of Health and Social Care".
         assert not asks(graph, "session:2019-20-module-5 cop:theme theme:social-care")
+
+    def test_the_first_webinars_digital_habits_are_not_digital_care(self, graph):
+        # 2019-20, line 240: "An emerging theme from this session was around digital habits".
+        assert not asks(graph, "session:2019-20-webinar-1 cop:theme theme:digital-care")
+
+    def test_a_professor_of_public_policy_and_management_is_not_thereby_a_manager(self, graph):
+        # 2019-20, line 334: "Emeritus Professor of Public Policy and Management".
+        answer = graph.query("SELECT ?p WHERE { person:john-benington cop:profession ?p }")
+        assert [compact(p) for (p,) in answer.rows] == ["profession:research"]
+
+    def test_taking_time_to_think_does_not_name_the_thinking_environment(self, graph):
+        # 2023-24, line 231: "the value of taking time to think, and to reflect".
+        assert not asks(graph, "testimony:2023-24-32 cop:mentions method:thinking-environment")
+
+    def test_a_false_match_holds_a_label_of_its_own_concept_and_of_no_other(self, graph):
+        # Otherwise it would hide nothing, or hide another concept's label as well.
+        answer = graph.query(
+            """SELECT ?concept ?phrase ?label ?other WHERE {
+                   ?concept cop:falseMatch ?phrase ; skos:inScheme ?scheme .
+                   ?other skos:inScheme ?scheme ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }""",
+        )
+        hides: dict[str, set[str]] = {}
+        for concept, phrase, label, other in answer.rows:
+            hides.setdefault(f"{compact(concept)} {phrase}", set())
+            if find_labels(str(phrase), [(str(label), other)]):
+                hides[f"{compact(concept)} {phrase}"].add(compact(other))
+        assert len(hides) >= 3
+        assert {match: others for match, others in hides.items() if others != {match.split()[0]}} == {}
 
 
 DATA = files.data_dir()

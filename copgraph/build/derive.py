@@ -11,6 +11,8 @@ matched where. It is deterministic and explainable:
 - where labels overlap, the longest wins ("Medicines Safety" is medicines safety, not also medicines);
 - a label that a negation denies is no link ("used outside of Health and Social Care" is not about social care):
   see :func:`denied`;
+- a phrase the vocabulary gives as a concept's ``cop:falseMatch`` contains one of its labels but links nothing
+  ("digital habits" is not digital care): it is matched like a label, so it hides the shorter label inside it;
 - names of organisations and programmes in the text are not read as themes ("South East London Integrated
   Care Board" does not make a community about integrated care);
 - a link that a report already states is not derived again.
@@ -247,10 +249,23 @@ def _mask(text: str, names: LabelMatcher) -> str:
     return text
 
 
-def _scheme_labels(backend: Backend, scheme: str) -> list[tuple[str, URIRef]]:
-    query = f"""SELECT ?label ?concept WHERE {{ GRAPH <{GRAPH.vocabularies}> {{
-        ?concept skos:inScheme <{SCHEMES[scheme]}> ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }} }}"""
-    return sorted((label, URIRef(concept)) for label, concept in backend.select(query))
+@dataclass(frozen=True)
+class _FalseMatch:
+    """What a concept's ``cop:falseMatch`` phrase matches as: found as the longest label where it occurs, it hides
+    the concept's label inside it, and derivation makes no link of it."""
+
+    concept: URIRef
+
+
+def _scheme_labels(backend: Backend, scheme: str) -> list[tuple[str, URIRef | _FalseMatch]]:
+    query = f"""SELECT ?label ?concept ?p WHERE {{ GRAPH <{GRAPH.vocabularies}> {{
+        VALUES ?p {{ skos:prefLabel skos:altLabel skos:hiddenLabel cop:falseMatch }}
+        ?concept skos:inScheme <{SCHEMES[scheme]}> ; ?p ?label }} }}"""
+    labels = [
+        (label, _FalseMatch(URIRef(concept)) if p == str(COP.falseMatch) else URIRef(concept))
+        for label, concept, p in backend.select(query)
+    ]
+    return sorted(labels, key=lambda pair: (pair[0], str(pair[1])))
 
 
 def _texts(backend: Backend, rule: Rule, path: tuple[str, ...]) -> list[tuple[str, str, str]]:
@@ -327,6 +342,7 @@ def derive(backend: Backend) -> None:
                     found[key] = [
                         (str(concept), label, _literal(label), _literal(spelt))
                         for concept, label, spelt in matcher.find(masked[words])
+                        if not isinstance(concept, _FalseMatch)
                     ]
                 for concept, label, label_text, spelt in found[key]:
                     if (subject, link, concept) in asserted:
