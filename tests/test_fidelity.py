@@ -235,6 +235,71 @@ class TestDerivedLinks:
         # 2023-24, line 231: "the value of taking time to think, and to reflect".
         assert not asks(graph, "testimony:2023-24-32 cop:mentions method:thinking-environment")
 
+    @pytest.mark.parametrize("scheme", ["theme", "method"])
+    def test_no_label_hides_a_shorter_label_of_a_concept_it_does_not_imply(self, graph, scheme):
+        # Where labels overlap the longest wins, so a label holding another concept's label ("Leadership/OD" held
+        # "OD") would hide that concept wherever it is found, unless that concept is the same or broader.
+        answer = graph.query(
+            f"""SELECT ?concept ?label ?other ?shorter WHERE {{
+                   VALUES ?p {{ skos:prefLabel skos:altLabel skos:hiddenLabel }}
+                   VALUES ?q {{ skos:prefLabel skos:altLabel skos:hiddenLabel }}
+                   ?concept skos:inScheme <https://w3id.org/copgraph/vocab/{scheme}> ; ?p ?label .
+                   ?other skos:inScheme <https://w3id.org/copgraph/vocab/{scheme}> ; ?q ?shorter .
+                   FILTER(?other != ?concept && STRLEN(?shorter) < STRLEN(?label))
+                   FILTER NOT EXISTS {{ ?concept skos:broader+ ?other }} }}""",
+        )
+        hidden = [
+            f"'{label}' ({compact(concept)}) hides '{shorter}' ({compact(other)})"
+            for concept, label, other, shorter in answer.rows
+            if find_labels(str(label), [(str(shorter), other)])
+        ]
+        assert len(answer.rows) > 100
+        assert hidden == []
+
+    def test_surgery_teams_capacity_for_research_is_not_improvement_capability(self, graph):
+        # 2023-24, line 82: "expanding the capacity and capability of regional Surgery teams to engage in health
+        # and care research"; line 75: "the building of capacity and capability in Quality Improvement".
+        assert not asks(graph, "community:2023-24-surgery-research cop:theme theme:improvement-capability")
+        assert asks(graph, "community:2023-24-quality-improvement-capability cop:theme theme:improvement-capability")
+
+    def test_leadership_od_is_leadership_and_organisational_development(self, graph):
+        # 2023-24, line 83: "all areas requiring improvement e.g. Leadership/OD, Sustainability, Digital, ...".
+        themes = graph.query("SELECT ?t WHERE { community:2023-24-connect-improvement-people cop:theme ?t }").rows
+        assert {"theme:leadership", "theme:organisational-development"} <= {compact(t) for (t,) in themes}
+
+    def test_the_sel_polypharmacy_cop_works_on_medicines_safety_and_co_design(self, graph):
+        # Lines 296-300: "reducing the risks associated with inappropriate polypharmacy", "safer, more effective
+        # medicines optimisation"; lines 318 and 331: "co-created a joint problem statement", "co-created
+        # recommendations".
+        themes = graph.query("SELECT ?t WHERE { community:sel-polypharmacy cop:theme ?t }").rows
+        assert {"theme:medicines-safety", "theme:co-design", "theme:polypharmacy"} <= {compact(t) for (t,) in themes}
+
+    def test_a_patient_centred_approach_is_person_centred_care_not_involvement_in_shaping_services(self, graph):
+        # Line 318: "a patient centred approach ensures better use of medicines"; line 327: "patient-centred
+        # empowerment".
+        assert asks(graph, "community:sel-polypharmacy cop:theme theme:person-centred-care")
+        assert not asks(graph, "community:sel-polypharmacy cop:theme theme:patient-and-public-involvement")
+
+    def test_nurses_are_a_theme_beyond_community_nursing(self, graph):
+        # 2023-24, line 77: "Social care nurses coming together to discuss recruitment and retention issues".
+        assert asks(
+            graph,
+            """community:2023-24-social-care-nurses cop:theme theme:nursing , theme:social-care .
+               theme:community-nursing skos:broader theme:nursing .
+               profession:nurse skos:relatedMatch theme:nursing""",
+        )
+
+    def test_a_sessions_themes_do_not_come_from_its_speakers_job_titles(self, graph):
+        # 2019-20 Module 2's description named Guillermo Rogel's post, "an Organisational Development Consultant",
+        # and so made organisational development a theme of the module.
+        answer = graph.query(
+            """SELECT ?session ?title WHERE { ?session cop:speaker ?person ; dcterms:description ?text .
+                   ?post org:member ?person ; cop:jobTitle ?title
+                   FILTER(CONTAINS(LCASE(?text), LCASE(?title))) }""",
+        )
+        assert answer.rows == []
+        assert not asks(graph, "session:2019-20-module-2 cop:theme theme:organisational-development")
+
     def test_a_false_match_holds_a_label_of_its_own_concept_and_of_no_other(self, graph):
         # Otherwise it would hide nothing, or hide another concept's label as well.
         answer = graph.query(

@@ -59,6 +59,7 @@ _COMMUNITY_TEXT = (
     ("dcterms:description",),
     ("cop:problemStatement",),
     ("cop:intendedOutcome",),
+    ("cop:outcome",),
     ("cop:idea",),
     ("cop:priority",),
     ("cop:impactStory", "cop:storyPart", "schema:text"),
