@@ -169,6 +169,9 @@ _NEGATION = re.compile(
 #: "non-" denies only the word it is joined to: "non-clinical" is not clinical, a "Non-Executive Director" is a
 #: director.
 _NON = re.compile(r"\bnon[-‐‑\s]$", re.IGNORECASE)
+#: Whether a text has a word that may deny anything: most texts (job titles, descriptions) have none and need no
+#: closer look at each of their matches, and a text that matches nothing is not searched for one.
+_MAY_DENY = re.compile(r"\b(?:not|no|never|without|nor|outside|other|except|rather|non)\b|n[’']t\b", re.IGNORECASE)
 #: Where a clause ends: punctuation, a dash between words, or "but".
 _CLAUSE_END = re.compile(r"[.,;:!?()\[\]\n–—]|\s-\s|\bbut\b", re.IGNORECASE)
 #: How many words may come between a negation and the label it denies.
@@ -216,9 +219,13 @@ class LabelMatcher:
             return []
         folded, where = normalise(text)
         found = []
+        may_deny = None  # whether the text has a word that may deny: looked for only once something matches
         for match in self._pattern.finditer(folded):
-            if self._negation and denied(text, where[match.start()]):
-                continue
+            if self._negation:
+                if may_deny is None:
+                    may_deny = _MAY_DENY.search(text) is not None
+                if may_deny and denied(text, where[match.start()]):
+                    continue
             words = text[where[match.start()] : where[match.end() - 1] + 1]
             for label, key in self._by_folded[match.group(1).casefold()]:
                 if not _is_acronym(label) or normalise(label)[0].strip() == match.group(1):
