@@ -62,7 +62,7 @@ def test_speakers_by_module(graph):
     assert ("2019-20 cohort", "4", "John Benington") in found
     assert ("2019-20 cohort", "5", "Chris Collison") in found
     assert ("2023-24 cohort", "2", "Mitzi Wyman") in found
-    # the report names only the organisation that gave part of 2019-20 Module 2
+    # the report names only the organisation that gave part of 2019-20 Module 2: the speaker is unbound (None)
     assert ("2019-20 cohort", "2", "None", "Citizens UK") in {
         (r[0], r[1], r[3], r[4]) for r in rows(graph, "speakers-by-module")
     }

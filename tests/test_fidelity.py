@@ -2,7 +2,8 @@
 or named value can be found on the lines its report section cites.
 
 Each test is a sentence of issue 21's specification, checked on the real data. Queries go through SPARQL so
-that they depend on the graph, not on where the code that builds it lives.
+that they depend on the graph, not on where the code that builds it lives; only the tests of the vocabulary's
+labels ask the label matcher itself (``find_labels``) what a label would hide.
 """
 
 import re
@@ -157,6 +158,7 @@ class TestCuration:
         ).boolean
 
     def test_the_q_community_is_part_of_the_health_foundation_as_the_2023_24_introduction_says(self, graph):
+        # Line 37: "Health Foundation’s Q Community"; it was stated again, without lines, in the curation graph.
         answer = graph.query("SELECT ?g WHERE { GRAPH ?g { organisation:q-community org:subOrganizationOf ?o } }")
         assert [compact(g) for (g,) in answer.rows] == ["r2023:introduction"]
 
@@ -399,7 +401,8 @@ class TestProvenance:
         - Whole numbers: written in digits, as a word ("five", "twelve") or as an ordinal ("first", "3rd").
         - Dates: the year in digits, and for a year and month the month's name or its first three letters.
         - Not checked: curators' notes (``skos:note``, ``skos:editorialNote``, ``rdfs:comment``) and positions
-          (``cop:order``), which are the curators' words and counts, not the report's.
+          (``cop:order``), which are the curators' words and counts, not the report's. The curation graph cites no
+          lines: :class:`TestCuration` keeps it to sectors, places and the notes on them.
         """
         answer = graph.query(
             """SELECT DISTINCT ?section ?s ?p ?o ?start ?end ?file WHERE {
