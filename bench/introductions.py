@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from copgraph.analysis.boundaries import tied_to
+from copgraph.analysis.introductions import ranked
 from copgraph.analysis.suggest import METHODS, suggest
 from copgraph.graph import KnowledgeGraph
 
@@ -131,6 +132,7 @@ def main() -> None:
         m: (lambda s, kind, m=m: [x.target for x in suggest(network, s, kinds=(target(kind),), method=m)])
         for m in METHODS
     }
+    rankers["evidence"] = lambda s, kind: [c for _, c in ranked(network, s, target(kind))]
     rankers["tfidf"] = lambda s, kind: rank_tfidf(network, vectors, s, target(kind))
     rankers["ideal"] = lambda s, kind: sorted(judged[kind, s])
 

@@ -768,39 +768,76 @@ def related_command(ctx: click.Context, name: str, limit: int, fmt: str) -> None
 @cli.command("suggest")
 @click.argument("name")
 @click.option(
-    "--kind", "kind", type=click.Choice(["person", "community"]), help="Only suggest people, or only communities."
+    "--kind",
+    "kind",
+    type=click.Choice(["person", "community"]),
+    help="Only the introductions to people, or only those to communities.",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="At most this many of each.")
+@click.option("--paths", is_flag=True, help="Also show the paths through the graph behind each introduction.")
 @click.option("--format", "fmt", type=ANALYSIS_FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.pass_context
 @reports_errors
-def suggest_command(ctx: click.Context, name: str, kind: str | None, limit: int, fmt: str) -> None:
-    """People and communities not yet connected to NAME that it should meet, with reasons and paths.
+def suggest_command(ctx: click.Context, name: str, kind: str | None, limit: int, paths: bool, fmt: str) -> None:
+    """Introductions for a community (people to invite, communities to talk to, speakers who fit) or a person
+    (communities to join, people to meet), each kind ranked on its own, with a band, the number of pieces of
+    evidence and the reasons in plain words. The JSON holds each score too.
 
     \b
     Example:
-        copgraph suggest "Phil Southworth"
-        copgraph suggest "SEL Polypharmacy" --kind person --format csv
+        copgraph suggest "SEL Polypharmacy"
+        copgraph suggest "Phil Southworth" --kind community --paths
+        copgraph suggest "SEL Polypharmacy" --format json
     """
-    from copgraph.analysis.suggest import suggest
+    from copgraph.analysis.introductions import KINDS, introductions
 
     network, entity = _network(ctx, name)
-    kinds = (kind,) if kind else ("person", "community")
+    if entity.kind not in KINDS:
+        raise UserError(f"Introductions are made for people and communities; {entity.label} is a {entity.kind}.")
+    lists = {
+        title: found
+        for title, found in introductions(network, str(entity.iri), limit=limit).items()
+        if kind is None or KINDS[entity.kind][title] == kind
+    }
     rows = [
         {
+            "introduction": title,
             "rank": rank,
-            "suggestion": s.label,
-            "kind": s.kind,
-            "id": _curie(s.target),
-            "score": round(s.score, 4),
-            "crosses": list(s.crosses),
-            "reasons": list(s.reasons),
-            "paths": list(s.paths),
+            "name": i.label,
+            "id": _curie(i.target),
+            "band": i.band,
+            "evidence": i.evidence,
+            "score": round(i.score, 4),
+            "reasons": list(i.reasons),
+            "paths": list(i.paths),
         }
-        for rank, s in enumerate(suggest(network, str(entity.iri), kinds=kinds, limit=limit), start=1)
+        for title, found in lists.items()
+        for rank, i in enumerate(found, start=1)
     ]
-    columns = ["rank", "suggestion", "kind", "score", "reasons", "paths"]
-    _emit(fmt, rows, columns if fmt == "table" else list(rows[0]) if rows else ["rank"])
+    if fmt == "json":
+        click.echo(json.dumps({title: [r for r in rows if r["introduction"] == title] for title in lists}, indent=2))
+        return
+    columns = ["introduction", "rank", "name", "id", "band", "evidence", "score", "reasons"] + (
+        ["paths"] if paths else []
+    )
+    if fmt == "csv":
+        _emit("csv", rows, columns)
+        return
+    for title in lists:
+        found = [r for r in rows if r["introduction"] == title]
+        click.echo(f"\n{title.capitalize()} ({entity.label})")
+        if not found:
+            click.echo("  Nothing in the graph links anyone to it this way yet.")
+        for r in found:
+            click.echo(_terminal_safe(f"{r['rank']}. {r['name']} — {r['band']}, {_pieces(r['evidence'])}"))
+            for reason in r["reasons"]:
+                click.echo(_terminal_safe(f"     {reason}"))
+            for path in r["paths"] if paths else ():
+                click.echo(_terminal_safe(f"     path: {path}"))
+
+
+def _pieces(count: int) -> str:
+    return f"{count} piece{'s' if count != 1 else ''} of evidence"
 
 
 @cli.command("boundaries")

@@ -81,6 +81,7 @@ class COP(DefinedNamespace):
     durationMonths: URIRef
     edition: URIRef
     endLine: URIRef
+    expertise: URIRef
     facilitator: URIRef
     falseMatch: URIRef
     fileName: URIRef

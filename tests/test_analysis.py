@@ -38,7 +38,7 @@ class TestRelated:
         (result,) = related(g, "a")
         assert result.community == "b"
         assert result.score == pytest.approx(math.log(1 + 4 / 2))
-        assert result.reasons == ("both work on Polypharmacy",)
+        assert result.reasons == ("Both work on Polypharmacy.",)
 
     def test_a_theme_every_community_has_says_less(self):
         g = network({"a": ["qi", "polypharmacy"], "b": ["qi", "polypharmacy"], "c": ["qi"]})
@@ -54,10 +54,10 @@ class TestRelated:
         results = {r.community: r for r in related(g, "a")}
         # df(medicines) = 3 of 4 communities reach it
         assert results["b"].score == pytest.approx(0.5 * math.log(1 + 4 / 3))
-        assert results["b"].reasons == ("yours is about Medicines, theirs about Polypharmacy, which it includes",)
+        assert results["b"].reasons == ("A works on Medicines; B works on Polypharmacy, part of it.",)
         siblings = {r.community: r for r in related(g, "b")}
         assert siblings["c"].score == pytest.approx(0.25 * math.log(1 + 4 / 3))
-        assert siblings["c"].reasons == ("both are part of Medicines",)
+        assert siblings["c"].reasons == ("Both are part of Medicines.",)
         assert "x" not in siblings
 
     def test_another_cohort_is_a_boundary_bonus(self):
@@ -111,7 +111,7 @@ class TestSuggest:
         (s,) = suggest(people_network(), "phil", kinds=("community",))
         assert s.target == "cop"
         assert s.paths == ("Phil —has profession→ Pharmacy —relates to→ Medicines ←works on— COP",)
-        assert s.reasons[0] == "your profession Pharmacy relates to Medicines, which they work on"
+        assert s.reasons[0] == "Phil's profession, Pharmacy, relates to Medicines; COP works on it too."
 
     def test_existing_ties_are_never_suggested(self):
         g = people_network()

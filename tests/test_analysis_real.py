@@ -33,7 +33,7 @@ def test_sel_polypharmacy_is_related_to_both_cohorts_medicines_ideas(network):
     top = list(related(network, SEL, limit=5))
     names = {r.community: r for r in top}
     assert str(ID.community["2023-24-polypharmacy"]) in names
-    assert "both work on Polypharmacy" in names[str(ID.community["2023-24-polypharmacy"])].reasons
+    assert "Both work on Polypharmacy." in names[str(ID.community["2023-24-polypharmacy"])].reasons
     medicines_2019 = {
         str(ID.community[s])
         for s in (
@@ -50,8 +50,13 @@ def test_sel_polypharmacy_is_related_to_both_cohorts_medicines_ideas(network):
 def test_a_pharmacist_is_pointed_to_the_polypharmacy_community(network):
     first = next(suggest(network, str(ID.person["phil-southworth"]), kinds=("community",)))
     assert first.target == SEL
-    assert "your profession Pharmacy relates to Medicines optimisation, which they work on" in first.reasons
-    assert first.paths[0].startswith("Phil Southworth —has profession→ Pharmacy")
+    assert first.reasons[0] == (
+        "Phil Southworth's job title or biography is about Medicines optimisation; "
+        "SEL Polypharmacy Community of Practice works on it too."
+    )
+    assert first.paths[0] == (
+        "Phil Southworth —has expertise in→ Medicines optimisation ←works on— SEL Polypharmacy Community of Practice"
+    )
 
 
 def test_local_government_public_health_and_an_nhs_trust_is_cross_sector(network):
@@ -111,10 +116,10 @@ def test_cli_related_and_suggest_include_reasons_in_every_format(fmt):
     runner = CliRunner()
     result = runner.invoke(cli, ["related", "SEL Polypharmacy", "--format", fmt, "--limit", "3"])
     assert result.exit_code == 0, result.output
-    assert "both work on Polypharmacy" in result.output
+    assert "Both work on Polypharmacy." in result.output
     result = runner.invoke(cli, ["suggest", "Phil Southworth", "--format", fmt, "--limit", "3"])
     assert result.exit_code == 0, result.output
-    assert "your profession Pharmacy" in result.output
+    assert "Phil Southworth's job title or biography is about Medicines optimisation" in result.output
 
 
 def test_cli_unknown_name_gets_did_you_mean():

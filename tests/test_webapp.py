@@ -82,7 +82,7 @@ def test_an_entity_page_shows_facts_with_sources_related_and_suggestions(client)
     html = client.get("/id/community/sel-polypharmacy").get_data(as_text=True)
     assert "SEL Polypharmacy Community of Practice" in html
     assert "section &#39;SEL Polypharmacy Community of Practice&#39; (lines 282-340)" in html
-    assert "Related communities" in html and "both work on Polypharmacy" in html
+    assert "Related communities" in html and "Both work on Polypharmacy." in html
     assert "Suggested connections" in html
 
 

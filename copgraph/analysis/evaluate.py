@@ -1,7 +1,8 @@
 """Offline evaluation: how well does each scoring method recover links we hide?
 
 A fraction of the community-theme links ("works on") is hidden; for each hidden link the community's
-candidate themes are ranked by each method of :mod:`copgraph.analysis.suggest`, and we record where the hidden
+candidate themes are ranked by each method of :mod:`copgraph.analysis.suggest` and by the evidence that
+introductions are scored by (:func:`copgraph.analysis.introductions.ranked`), and we record where the hidden
 theme lands. Reported per method, averaged over several seeded splits:
 
 - ``mrr``: mean reciprocal rank of the hidden theme (1 when always first, 0 when never found);
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from copgraph.analysis.introductions import ranked as ranked_by_evidence
 from copgraph.analysis.suggest import METHODS, suggest
 
 __all__ = ["Score", "evaluate", "fresh_copy"]
@@ -51,9 +53,11 @@ def _theme_links(network: nx.Graph) -> list[tuple[str, str]]:
 def evaluate(
     network: nx.Graph, *, fraction: float = 0.2, seeds: tuple[int, ...] = (0, 1, 2, 3, 4), k: int = 5
 ) -> list[Score]:
-    """Score every method of :data:`~copgraph.analysis.suggest.METHODS` on hidden community-theme links."""
+    """Score every method of :data:`~copgraph.analysis.suggest.METHODS`, and ``evidence``, on hidden
+    community-theme links."""
     links = _theme_links(network)
-    totals = {m: {"rr": 0.0, "precision": 0.0, "hits": 0, "queries": 0, "hidden": 0} for m in METHODS}
+    methods = (*METHODS, "evidence")
+    totals = {m: {"rr": 0.0, "precision": 0.0, "hits": 0, "queries": 0, "hidden": 0} for m in methods}
     for seed in seeds:
         hidden = random.Random(seed).sample(links, max(1, round(fraction * len(links))))
         trimmed = fresh_copy(network)
@@ -61,12 +65,14 @@ def evaluate(
         by_community: dict[str, set[str]] = {}
         for community, theme in hidden:
             by_community.setdefault(community, set()).add(theme)
-        for method in METHODS:
+        for method in methods:
             total = totals[method]
             for community, themes in sorted(by_community.items()):
-                ranked = [
-                    s.target for s in suggest(trimmed, community, kinds=("theme",), method=method, boundary_bonus=0)
-                ]
+                if method == "evidence":
+                    ranked = [theme for _, theme in ranked_by_evidence(trimmed, community, "theme")]
+                else:
+                    found = suggest(trimmed, community, kinds=("theme",), method=method, boundary_bonus=0)
+                    ranked = [s.target for s in found]
                 top = ranked[:k]
                 total["precision"] += len(set(top) & themes) / k
                 total["queries"] += 1

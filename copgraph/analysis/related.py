@@ -1,18 +1,26 @@
-"""Related communities: which communities work on what an entity works on, ranked, each with its reasons.
+"""Related communities, and the shared engine every introduction is scored by: evidence, weighed by how much it
+says.
 
 An entity (a community, theme, method, person, organisation or place) has a *profile*: the themes, methods,
-places and organisations it is linked to in the network. A community's score against a profile adds up:
+places and organisations it is linked to in the network, and how it reaches each theme (a person through their
+profession, their role, a session they spoke at or a community). Two profiles share *evidence*, each piece
+weighed by how specific it is, since evidence that nearly everyone shares says almost nothing:
 
-- for each theme both profiles reach, its specificity ``idf(t) = log(1 + N / df(t))`` (``N`` communities,
-  ``df(t)`` of them working on ``t`` or a narrower theme), weighted by how each side reaches it:
-  1 when both work on it directly ("both work on Polypharmacy"), 0.5 when one works on it and the other on a
-  narrower theme ("yours is about Medicines optimisation, theirs about Polypharmacy, which it includes"),
-  0.25 when both work on narrower themes ("both are part of Patient safety");
-- for each shared method, half its specificity ("both use Liberating Structures");
-- 0.5 for each shared organisation, 0.3 for each shared place below the level of a nation;
-- a bonus of 10% when the two were brought to different cohorts, which is a boundary worth crossing.
+- for each theme both reach, its specificity ``idf(t) = log(1 + N / df(t))`` (``N`` communities, ``df(t)`` of
+  them working on ``t`` or a narrower theme), weighted by how each side reaches it: 1 when both work on it
+  ("Both work on Polypharmacy"), 0.5 when one works on it and the other on a narrower theme, 0.25 when both work
+  on narrower themes ("Both are part of Patient safety");
+- for each shared method, half its specificity ("Both use Liberating Structures");
+- for each shared organisation 0.5, and for each shared place 0.3, each times its specificity among the people
+  and communities of the network (``log(1 + M / df) / log(1 + M)``, from 1 for
+  an organisation only these two share down to a fraction for the programme's host, whom many share);
+  evidence that more than one in twenty of them share (and more than three) is marked as a *hub* and never given
+  first;
+- a bonus of 10% when the two were brought to different cohorts, which is a boundary worth crossing: context,
+  not evidence.
 
-The score is symmetric for two communities, and adding a theme to both never lowers it.
+Every piece of evidence is said in a sentence that names both sides. The score is symmetric for two communities,
+and adding a theme to both never lowers it.
 
 :func:`related` scores the communities that share anything with one entity; :func:`synergies` gives every
 community's list at once, the same lists, from array products rather than one community at a time.
@@ -27,6 +35,8 @@ Example
 >>> g.add_edges_from([("a", "polypharmacy"), ("b", "polypharmacy"), ("c", "medicines")], relations=("works on",))
 >>> [(r.community, round(r.score, 3)) for r in related(g, "a")]
 [('b', 0.916), ('c', 0.347)]
+>>> next(related(g, "a")).reasons
+('Both work on Polypharmacy.',)
 """
 
 from __future__ import annotations
@@ -42,7 +52,18 @@ import scipy.sparse
 
 from copgraph.analysis.themes import broader_themes, narrower_themes
 
-__all__ = ["Profile", "Relatedness", "profile", "related", "score_pair", "synergies"]
+__all__ = [
+    "Evidence",
+    "Profile",
+    "Relatedness",
+    "candidates",
+    "evidence",
+    "neighbours",
+    "profile",
+    "related",
+    "score_pair",
+    "synergies",
+]
 
 THEME_BOTH_DIRECT = 1.0
 THEME_ONE_INCLUDES_OTHER = 0.5
@@ -51,6 +72,11 @@ METHOD_WEIGHT = 0.5
 ORGANISATION_WEIGHT = 0.5
 PLACE_WEIGHT = 0.3
 OTHER_COHORT_BONUS = 0.1
+#: Evidence shared by more than this share of the network's people and communities is a hub: what more than one in
+#: twenty of everyone shares (the programme's host, the city it works in) says little about any two of them.
+HUB_SHARE = 0.05
+#: ... and by more than this many: in a small network, what three share is still specific.
+HUB_LEAST = 3
 
 
 @dataclass(frozen=True)
@@ -63,8 +89,25 @@ class Profile:
     places: frozenset[str] = frozenset()
     organisations: frozenset[str] = frozenset()
     cohorts: frozenset[str] = frozenset()
-    #: Why each theme is in the profile, when it is not the entity's own ("your profession Pharmacy ...").
-    via: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: How the entity reaches each theme that is not its own: ``("profession", P)``, ``("role", None)``,
+    #: ``("session", S)`` or ``("community", C)``.
+    via: dict[str, tuple[str, str | None]] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence that two entities belong together: how much it counts, and a sentence that says it.
+
+    ``hub`` marks evidence that more than :data:`HUB_SHARE` of the network shares (the programme's host, say):
+    it counts for little and is never the first reason. ``context`` marks what is not a tie at all (being from
+    another cohort).
+    """
+
+    weight: float
+    sentence: str
+    shared: str = ""
+    hub: bool = False
+    context: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +137,8 @@ def _kept(network: nx.Graph, name: str) -> dict:
 _HUB_DEGREE = 64
 
 
-def _neighbours(network: nx.Graph, node: str, kind: str) -> set[str]:
+def neighbours(network: nx.Graph, node: str, kind: str) -> set[str]:
+    """The neighbours of ``node`` of one kind (a hub's, but for people, kept)."""
     adjacency = network.adj[node]
     if kind == "person" or len(adjacency) < _HUB_DEGREE:
         return {other for other in adjacency if network.nodes[other].get("kind") == kind}
@@ -139,36 +183,57 @@ def profile(network: nx.Graph, node: str) -> Profile:
         if node not in kept:
             kept[node] = Profile(
                 node,
-                themes=frozenset(_neighbours(network, node, "theme")),
-                methods=frozenset(_neighbours(network, node, "method")),
-                places=frozenset(_neighbours(network, node, "place")),
-                organisations=frozenset(_neighbours(network, node, "organisation")),
+                themes=frozenset(neighbours(network, node, "theme")),
+                methods=frozenset(neighbours(network, node, "method")),
+                places=frozenset(neighbours(network, node, "place")),
+                organisations=frozenset(neighbours(network, node, "organisation")),
                 cohorts=cohorts,
             )
         return kept[node]
-    themes: dict[str, str] = {}
-    methods: set[str] = set()
-    places: set[str] = set()
-    organisations: set[str] = set()
     if kind == "person":
-        organisations = _neighbours(network, node, "organisation")
-        for organisation in organisations:
-            places |= _neighbours(network, organisation, "place")
-        for profession in sorted(_neighbours(network, node, "profession")):
-            for theme in sorted(_neighbours(network, profession, "theme")):
-                themes.setdefault(
-                    theme, f"your profession {_label(network, profession)} relates to {_label(network, theme)}"
-                )
-        for linked in sorted(_neighbours(network, node, "community") | _neighbours(network, node, "session")):
-            for theme in sorted(_neighbours(network, linked, "theme")):
-                themes.setdefault(theme, f"{_label(network, linked)} works on {_label(network, theme)}")
-            methods |= _neighbours(network, linked, "method")
-    elif kind == "organisation":
+        # Every person is a candidate of every community's introductions: their profile is kept too.
+        kept = _kept(network, "profiles")
+        if node not in kept:
+            kept[node] = _person(network, node, cohorts)
+        return kept[node]
+    themes: dict[str, tuple[str, str | None]] = {}
+    organisations: set[str] = set()
+    places: set[str] = set()
+    if kind == "organisation":
         organisations = {node}
-        places = _neighbours(network, node, "place")
-        for community in sorted(_neighbours(network, node, "community")):
-            for theme in sorted(_neighbours(network, community, "theme")):
-                themes.setdefault(theme, f"{_label(network, community)} works on {_label(network, theme)}")
+        places = neighbours(network, node, "place")
+        for community in sorted(neighbours(network, node, "community")):
+            for theme in sorted(neighbours(network, community, "theme")):
+                themes.setdefault(theme, ("community", community))
+    return Profile(
+        node,
+        themes=frozenset(themes),
+        places=frozenset(places),
+        organisations=frozenset(organisations),
+        cohorts=cohorts,
+        via=themes,
+    )
+
+
+def _person(network: nx.Graph, node: str, cohorts: frozenset[str]) -> Profile:
+    """A person's profile: the themes their role names, their professions relate to, and the sessions they spoke
+    at and communities they belong to work on (each theme by the first of these ways that reaches it)."""
+    themes: dict[str, tuple[str, str | None]] = {}
+    methods: set[str] = set()
+    organisations = neighbours(network, node, "organisation")
+    places: set[str] = set()
+    for organisation in organisations:
+        places |= neighbours(network, organisation, "place")
+    for theme in sorted(neighbours(network, node, "theme")):
+        themes.setdefault(theme, ("role", None))
+    for profession in sorted(neighbours(network, node, "profession")):
+        for theme in sorted(neighbours(network, profession, "theme")):
+            themes.setdefault(theme, ("profession", profession))
+    for way, kind in (("session", "session"), ("community", "community")):
+        for linked in sorted(neighbours(network, node, kind)):
+            for theme in sorted(neighbours(network, linked, "theme")):
+                themes.setdefault(theme, (way, linked))
+            methods |= neighbours(network, linked, "method")
     return Profile(
         node,
         themes=frozenset(themes),
@@ -176,7 +241,7 @@ def profile(network: nx.Graph, node: str) -> Profile:
         places=frozenset(places),
         organisations=frozenset(organisations),
         cohorts=cohorts,
-        via={t: why for t, why in themes.items()},
+        via=themes,
     )
 
 
@@ -184,22 +249,46 @@ def profile(network: nx.Graph, node: str) -> Profile:
 _FREQUENCIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _document_frequencies(network: nx.Graph) -> tuple[int, dict[str, int], dict[str, int]]:
+@dataclass(frozen=True)
+class _Frequencies:
+    """How many communities reach each theme and use each method; how many people and communities share each
+    organisation and place."""
+
+    communities: int
+    themes: dict[str, int]
+    methods: dict[str, int]
+    entities: int
+    organisations: dict[str, int]
+    places: dict[str, int]
+
+
+def _frequencies(network: nx.Graph) -> _Frequencies:
     cached = _FREQUENCIES.get(network)
     if cached is not None:
         return cached
     communities = [n for n, kind in network.nodes(data="kind") if kind == "community"]
+    people = [n for n, kind in network.nodes(data="kind") if kind == "person"]
     theme_df: dict[str, int] = {}
     method_df: dict[str, int] = {}
     for community in communities:
         reached = set()
-        for theme in _neighbours(network, community, "theme"):
+        for theme in neighbours(network, community, "theme"):
             reached |= {theme} | broader_themes(network, theme)
         for theme in reached:
             theme_df[theme] = theme_df.get(theme, 0) + 1
-        for method in _neighbours(network, community, "method"):
+        for method in neighbours(network, community, "method"):
             method_df[method] = method_df.get(method, 0) + 1
-    result = (len(communities), theme_df, method_df)
+    organisation_df: dict[str, int] = {}
+    place_df: dict[str, int] = {}
+    for entity in communities + people:
+        held = profile(network, entity)
+        for organisation in held.organisations:
+            organisation_df[organisation] = organisation_df.get(organisation, 0) + 1
+        for place in held.places:
+            place_df[place] = place_df.get(place, 0) + 1
+    result = _Frequencies(
+        len(communities), theme_df, method_df, len(communities) + len(people), organisation_df, place_df
+    )
     _FREQUENCIES[network] = result
     return result
 
@@ -208,21 +297,76 @@ def _idf(total: int, frequency: int) -> float:
     return math.log(1 + total / max(frequency, 1))
 
 
+def _specificity(total: int, frequency: int) -> float:
+    """From 1 (shared by one entity) down towards 0 (shared by all): ``idf`` scaled by its largest value."""
+    return _idf(total, frequency) / _idf(total, 1) if total > 1 else 1.0
+
+
+def _organisation_weight(frequencies: _Frequencies, organisation: str) -> float:
+    return ORGANISATION_WEIGHT * _specificity(frequencies.entities, frequencies.organisations.get(organisation, 1))
+
+
+def _place_weight(frequencies: _Frequencies, place: str) -> float:
+    return PLACE_WEIGHT * _specificity(frequencies.entities, frequencies.places.get(place, 1))
+
+
+def _is_hub(frequencies: _Frequencies, frequency: int) -> bool:
+    return frequency > max(HUB_SHARE * frequencies.entities, HUB_LEAST)
+
+
 def score_pair(network: nx.Graph, mine: Profile, theirs: Profile) -> tuple[float, list[tuple[float, str]]]:
-    """The score of one profile against another, and the weighted reasons that make it up."""
-    score, reasons = _weigh(network, mine, theirs, explain=True)
-    return score, sorted(reasons, key=lambda r: (-r[0], r[1]))
+    """The score of one profile against another, and the weighted reasons that make it up, strongest first (hub
+    evidence last)."""
+    score, found = _weigh(network, mine, theirs, explain=True)
+    return score, [(e.weight, e.sentence) for e in _ordered(found)]
 
 
-def _weigh(
-    network: nx.Graph, mine: Profile, theirs: Profile, *, explain: bool
-) -> tuple[float, list[tuple[float, str]]]:
-    """The score and its parts, each with its reason when ``explain`` (the reasons' sentences cost more than
-    the score: :func:`related` writes them only for the communities it returns). The parts are added in the
+def evidence(network: nx.Graph, mine: Profile, theirs: Profile) -> tuple[float, list[Evidence]]:
+    """The score of one profile against another, and the evidence that makes it up, strongest first: evidence
+    that is not a hub before hub evidence, context (another cohort) last."""
+    score, found = _weigh(network, mine, theirs, explain=True)
+    return score, _ordered(found)
+
+
+def _ordered(found: list[Evidence]) -> list[Evidence]:
+    return sorted(found, key=lambda e: (e.context, e.hub, -e.weight, e.sentence))
+
+
+def _reach(network: nx.Graph, side: Profile, theme: str, name: str) -> str:
+    """How one side reaches a theme, as a sentence's clause: "Phil Southworth works in Pharmacy, which relates to
+    Medicines optimisation"."""
+    who = _label(network, side.node)
+    way, through = side.via.get(theme, ("own", None))
+    if way == "profession":
+        return f"{who}'s profession, {_label(network, through)}, relates to {name}"
+    if way == "role":
+        return f"{who}'s job title or biography is about {name}"
+    if way == "session":
+        return f"{who} spoke at {_label(network, through)}, which was about {name}"
+    if way == "community":
+        return f"{who} is part of {_label(network, through)}, which works on {name}"
+    return f"{who} works on {name}"
+
+
+def _both(network: nx.Graph, mine: Profile, theirs: Profile, theme: str, name: str) -> str:
+    """The sentence for a theme both sides reach."""
+    if theme not in mine.via and theme not in theirs.via:
+        return f"Both work on {name}."
+    if theme in theirs.via and theme not in mine.via:
+        return f"{_reach(network, theirs, theme, name)}; {_label(network, mine.node)} works on it too."
+    if theme in mine.via and theme not in theirs.via:
+        return f"{_reach(network, mine, theme, name)}; {_label(network, theirs.node)} works on it too."
+    return f"{_reach(network, mine, theme, name)}; {_reach(network, theirs, theme, name)}."
+
+
+def _weigh(network: nx.Graph, mine: Profile, theirs: Profile, *, explain: bool) -> tuple[float, list[Evidence]]:
+    """The score and the evidence that makes it up, with its sentences when ``explain`` (the sentences cost more
+    than the score: :func:`related` writes them only for the communities it returns). The parts are added in the
     same order either way, so the score is the same to the last bit."""
-    total, theme_df, method_df = _document_frequencies(network)
+    frequencies = _frequencies(network)
+    total, theme_df, method_df = frequencies.communities, frequencies.themes, frequencies.methods
     label = (lambda node: _label(network, node)) if explain else (lambda node: "")
-    reasons: list[tuple[float, str]] = []
+    found: list[Evidence] = []
     mine_reach = {t: {t} | broader_themes(network, t) for t in mine.themes}
     their_reach = {t: {t} | broader_themes(network, t) for t in theirs.themes}
     mine_all = set().union(*mine_reach.values()) if mine_reach else set()
@@ -230,15 +374,14 @@ def _weigh(
     shared = mine_all & their_all
     # A broader theme both reach only counts where no narrower shared theme already explains it.
     explained = set().union(*(broader_themes(network, t) for t in shared)) if shared else set()
+    mine_name, their_name = label(mine.node), label(theirs.node)
     for theme in sorted(shared):
         mine_direct, their_direct = theme in mine.themes, theme in theirs.themes
         weight = _idf(total, theme_df.get(theme, 1))
         name = label(theme)
         if mine_direct and their_direct:
-            why = f"both work on {name}"
-            if theme in mine.via:
-                why = f"{mine.via[theme]}, which they work on"
-            reasons.append((THEME_BOTH_DIRECT * weight, why))
+            why = _both(network, mine, theirs, theme, name) if explain else ""
+            found.append(Evidence(THEME_BOTH_DIRECT * weight, why, theme))
         elif theme in explained:
             continue
         elif mine_direct or their_direct:
@@ -249,48 +392,58 @@ def _weigh(
                 )
                 names = ", ".join(label(t) for t in narrower)
                 if mine_direct:
-                    why = f"yours is about {name}, theirs about {names}, which it includes"
+                    why = f"{mine_name} works on {name}; {their_name} works on {names}, part of it."
                 else:
-                    why = f"yours is about {names}, theirs about {name}, which includes it"
-            reasons.append((THEME_ONE_INCLUDES_OTHER * weight, why))
+                    why = f"{their_name} works on {name}; {mine_name} works on {names}, part of it."
+            found.append(Evidence(THEME_ONE_INCLUDES_OTHER * weight, why, theme))
         else:
-            reasons.append((THEME_COMMON_BROADER * weight, f"both are part of {name}"))
+            found.append(Evidence(THEME_COMMON_BROADER * weight, f"Both are part of {name}." if explain else "", theme))
     for method in sorted(mine.methods & theirs.methods):
-        reasons.append((METHOD_WEIGHT * _idf(total, method_df.get(method, 1)), f"both use {label(method)}"))
+        weight = METHOD_WEIGHT * _idf(total, method_df.get(method, 1))
+        found.append(Evidence(weight, f"Both use {label(method)}." if explain else "", method))
     for organisation in sorted(mine.organisations & theirs.organisations):
-        reasons.append((ORGANISATION_WEIGHT, f"both involve {label(organisation)}"))
+        hub = _is_hub(frequencies, frequencies.organisations.get(organisation, 1))
+        why = f"Both involve {label(organisation)}." if explain else ""
+        found.append(Evidence(_organisation_weight(frequencies, organisation), why, organisation, hub=hub))
     for place in sorted(mine.places & theirs.places):
-        if network.nodes[place].get("nations") != (place,):
-            reasons.append((PLACE_WEIGHT, f"both in {label(place)}"))
-    score = sum(weight for weight, _ in reasons)
+        hub = _is_hub(frequencies, frequencies.places.get(place, 1))
+        why = f"Both are in {label(place)}." if explain else ""
+        found.append(Evidence(_place_weight(frequencies, place), why, place, hub=hub))
+    score = sum(e.weight for e in found)
     if score > 0 and mine.cohorts and theirs.cohorts and not (mine.cohorts & theirs.cohorts):
         bonus = OTHER_COHORT_BONUS * score
-        names = lambda cohorts: ", ".join(sorted(label(c) for c in cohorts))  # noqa: E731
-        reasons.append(
-            (
-                bonus,
-                f"from another cohort ({names(theirs.cohorts)}, not {names(mine.cohorts)}): a boundary worth crossing",
-            )
-        )
+        why = ""
+        if explain:
+            names = ", ".join(sorted(label(c) for c in theirs.cohorts))
+            why = f"{their_name} comes from another cohort ({names}): a boundary worth crossing."
+        found.append(Evidence(bonus, why, context=True))
         score += bonus
-    return score, reasons
+    return score, found
 
 
-def _candidates(network: nx.Graph, mine: Profile) -> set[str]:
-    """Communities that share anything scoreable with the profile: a bounded neighbourhood, never all pairs."""
-    reach = set()
+def candidates(network: nx.Graph, mine: Profile, kind: str = "community") -> set[str]:
+    """Entities of ``kind`` (communities, people or themes) that share anything scoreable with the profile: a
+    bounded neighbourhood, never all pairs."""
+    themes = set()
     for theme in mine.themes:
-        reach |= {theme} | broader_themes(network, theme)
+        themes |= {theme} | broader_themes(network, theme)
     # Themes below any reached theme, however far, share an ancestor with the profile.
-    for theme in list(reach):
-        reach |= narrower_themes(network, theme)
-    anchors = reach | mine.methods | mine.organisations | mine.places
+    for theme in list(themes):
+        themes |= narrower_themes(network, theme)
+    if kind == "theme":
+        return themes - mine.themes
+    anchors = themes | mine.methods | mine.organisations | mine.places
+    if kind == "person":  # people reach themes through professions and sessions, places through organisations
+        for anchor in themes | mine.methods:
+            anchors |= neighbours(network, anchor, "profession") | neighbours(network, anchor, "session")
+        for place in mine.places:
+            anchors |= neighbours(network, place, "organisation")
     return {
         other
         for anchor in anchors
         if anchor in network
-        for other in network[anchor]
-        if network.nodes[other].get("kind") == "community"
+        for other in network.adj[anchor]
+        if network.nodes[other].get("kind") == kind
     } - {mine.node}
 
 
@@ -313,7 +466,7 @@ def related(network: nx.Graph, node: str, *, limit: int | None = None) -> Iterat
     """
     mine = profile(network, node)
     scored = []
-    for community in _candidates(network, mine):
+    for community in candidates(network, mine):
         score, _ = _weigh(network, mine, profile(network, community), explain=False)
         if score > 0:
             scored.append((-score, _label(network, community), community))
@@ -325,7 +478,8 @@ def related(network: nx.Graph, node: str, *, limit: int | None = None) -> Iterat
 
 def _theme_scores(network: nx.Graph, theme_sets: list[frozenset[str]]) -> np.ndarray:
     """The theme part of the score for every pair of theme sets, by the rules of :func:`score_pair`."""
-    total, theme_df, _ = _document_frequencies(network)
+    frequencies = _frequencies(network)
+    total, theme_df = frequencies.communities, frequencies.themes
     reach = [set(themes).union(*(broader_themes(network, t) for t in themes)) for themes in theme_sets]
     themes = sorted(set().union(*reach)) if reach else []
     reaches = np.array([[t in r for t in themes] for r in reach], dtype=float).reshape(len(reach), len(themes))
@@ -375,7 +529,8 @@ def synergies(network: nx.Graph, *, limit: int = 10, block: int = 256) -> dict[s
     communities = sorted(n for n, kind in network.nodes(data="kind") if kind == "community")
     profiles = [profile(network, c) for c in communities]
     labels = [_label(network, c) for c in communities]
-    total, _, method_df = _document_frequencies(network)
+    frequencies = _frequencies(network)
+    total, method_df = frequencies.communities, frequencies.methods
     theme_sets = {themes: None for themes in (p.themes for p in profiles)}
     signature = {themes: i for i, themes in enumerate(theme_sets)}
     of_community = np.array([signature[p.themes] for p in profiles], dtype=np.int64)
@@ -384,11 +539,8 @@ def synergies(network: nx.Graph, *, limit: int = 10, block: int = 256) -> dict[s
     parts = []
     for rows, weight in (
         ([p.methods for p in profiles], lambda method: METHOD_WEIGHT * _idf(total, method_df.get(method, 1))),
-        ([p.organisations for p in profiles], lambda organisation: ORGANISATION_WEIGHT),
-        (
-            [frozenset(x for x in p.places if network.nodes[x].get("nations") != (x,)) for p in profiles],
-            lambda place: PLACE_WEIGHT,
-        ),
+        ([p.organisations for p in profiles], lambda organisation: _organisation_weight(frequencies, organisation)),
+        ([p.places for p in profiles], lambda place: _place_weight(frequencies, place)),
     ):
         plain, columns = _incidence(rows)
         parts.append((plain @ scipy.sparse.diags_array([weight(c) for c in columns]), plain))

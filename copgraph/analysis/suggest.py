@@ -71,7 +71,7 @@ import scipy.sparse
 from copgraph.analysis.boundaries import BOUNDARIES, crossed, tied_to
 from copgraph.analysis.related import profile, score_pair
 
-__all__ = ["METHODS", "Suggestion", "personalised_pagerank", "suggest"]
+__all__ = ["METHODS", "Suggestion", "paths", "personalised_pagerank", "suggest"]
 
 METHODS = ("ppr", "adamic_adar", "resource_allocation", "jaccard")
 
@@ -106,6 +106,7 @@ def _phrase(network: nx.Graph, u: str, v: str) -> str:
         "involves": ("community", "organisation"),
         "located in": ("organisation", "place"),
         "relates to": ("profession", "theme"),
+        "has expertise in": ("person", "theme"),
     }
     source_kind = forward.get(relation, (None,))[0]
     u_kind = network.nodes[u].get("kind")
@@ -237,17 +238,22 @@ def _shortest_paths(network: nx.Graph, source: str, target: str, blocked: set[st
 _HUBS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _paths(network: nx.Graph, source: str, target: str, most: int = 3) -> tuple[str, ...]:
+def paths(network: nx.Graph, source: str, target: str, most: int = 3) -> tuple[str, ...]:
     """Up to ``most`` shortest paths, preferring paths through themes, methods, professions, places and
     organisations over paths through a cohort or session, which everyone in it shares."""
     if network not in _HUBS:
         _HUBS[network] = frozenset(n for n, kind in network.nodes(data="kind") if kind in {"cohort", "session"})
     hubs = _HUBS[network] - {source, target}
     for blocked in (hubs, set()):
-        found = tuple(itertools.islice(_shortest_paths(network, source, target, blocked), most))
+        # The same paths, whatever order the network lists its edges in: the first few in sorted order.
+        found = sorted(itertools.islice(_shortest_paths(network, source, target, blocked), _MOST_PATHS_LOOKED_AT))
         if found:
-            return tuple(_sentence(network, p) for p in found)
+            return tuple(_sentence(network, p) for p in found[:most])
     return ()
+
+
+#: How many shortest paths :func:`paths` looks through for the first few in sorted order.
+_MOST_PATHS_LOOKED_AT = 64
 
 
 @dataclass(frozen=True)
@@ -485,7 +491,7 @@ def suggest(
                 score,
                 lines,
                 tuple(reasons),
-                _paths(network, node, candidate),
+                paths(network, node, candidate),
             )
         )
     yield from results

@@ -68,6 +68,13 @@ _SESSION_TEXT = (("rdfs:label",), ("skos:altLabel",), ("dcterms:description",))
 
 RULES: tuple[Rule, ...] = (
     Rule("professions from job titles", FOAF.Person, (("~org:member", "cop:jobTitle"),), "profession", COP.profession),
+    Rule(
+        "expertise of people",
+        FOAF.Person,
+        (("~org:member", "cop:jobTitle"), ("dcterms:description",)),
+        "theme",
+        COP.expertise,
+    ),
     Rule("themes of communities", COP.CommunityOfPractice, _COMMUNITY_TEXT, "theme", COP.theme),
     Rule("methods of communities", COP.CommunityOfPractice, _COMMUNITY_TEXT, "method", COP.method),
     Rule("themes of sessions", COP.Session, _SESSION_TEXT, "theme", COP.theme),

@@ -137,6 +137,13 @@ PROJECTIONS: tuple[Projection, ...] = (
         "SELECT DISTINCT ?source ?target WHERE { ?source a cop:Theme ; skos:broader ?target }",
     ),
     Projection(
+        "has expertise in",
+        "A theme a person's job title or biography names (cop:expertise, derived).",
+        "person",
+        "theme",
+        "SELECT DISTINCT ?source ?target WHERE { ?source cop:expertise ?target }",
+    ),
+    Projection(
         "relates to",
         "A profession relates to a theme its people work on (skos:relatedMatch).",
         "profession",
