@@ -46,7 +46,7 @@ def convenors_world() -> nx.Graph:
 
 def test_expertise_on_the_communitys_own_theme_outranks_a_shared_hub():
     found = introductions(convenors_world(), "cop")["people to invite"]
-    assert [i.target for i in found][0] == "phil"
+    assert found[0].target == "phil"
     assert found[0].reasons[0] == "Phil's profession, Pharmacy, relates to Medicines; Cop works on it too."
 
 
