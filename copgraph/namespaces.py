@@ -37,6 +37,7 @@ class COP(DefinedNamespace):
     CommunityMeeting: URIRef
     CommunityOfPractice: URIRef
     CommunityStatus: URIRef
+    CommunityToJoin: URIRef
     Hidden: URIRef
     Idea: URIRef
     ImpactStory: URIRef
@@ -46,13 +47,15 @@ class COP(DefinedNamespace):
     Nation: URIRef
     Place: URIRef
     Post: URIRef
-    PotentialConnection: URIRef
+    PersonToInvite: URIRef
+    PersonToMeet: URIRef
     Profession: URIRef
     Programme: URIRef
     ProgrammeOnly: URIRef
     Public: URIRef
     Region: URIRef
     RelatedCommunity: URIRef
+    SpeakerWhoFits: URIRef
     Report: URIRef
     ReportSection: URIRef
     Sector: URIRef
@@ -70,6 +73,7 @@ class COP(DefinedNamespace):
     WelcomeSession: URIRef
     accreditation: URIRef
     algorithm: URIRef
+    band: URIRef
     coConsultingSessionCount: URIRef
     cohort: URIRef
     collaboratingOrganisation: URIRef
@@ -81,6 +85,7 @@ class COP(DefinedNamespace):
     durationMonths: URIRef
     edition: URIRef
     endLine: URIRef
+    evidenceCount: URIRef
     expertise: URIRef
     facilitator: URIRef
     falseMatch: URIRef

@@ -26,18 +26,19 @@ Example
 >>> [(i.target, i.band, i.evidence) for i in found]
 [('cop', 'possible', 1)]
 >>> found[0].reasons[0]
-'Phil works in Pharmacy, which relates to Medicines; Medicines CoP works on it too.'
+"Phil's profession, Pharmacy, relates to Medicines; Medicines CoP works on it too."
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import networkx as nx
 
 from copgraph.analysis.boundaries import tied_to
-from copgraph.analysis.related import Evidence, candidates, evidence, profile
+from copgraph.analysis.related import Evidence, candidates, evidence, neighbours, profile, score
 from copgraph.analysis.suggest import paths
 
 __all__ = ["BANDS", "KINDS", "Introduction", "band", "introductions", "ranked"]
@@ -86,27 +87,44 @@ def band(score: float, pieces: int) -> str:
     return BANDS[1] if score >= GOOD_SCORE else BANDS[2]
 
 
+# Kept beside the network, never in it: who spoke at a session, worked out once per network.
+_SPEAKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _speakers(network: nx.Graph) -> frozenset[str]:
     """People who spoke at or facilitated a session of the programme."""
-    return frozenset(
-        node
-        for node, kind in network.nodes(data="kind")
-        if kind == "person" and any(network.nodes[n].get("kind") == "session" for n in network.adj[node])
-    )
+    if network not in _SPEAKERS:
+        sessions = [n for n, kind in network.nodes(data="kind") if kind == "session"]
+        _SPEAKERS[network] = frozenset(
+            person for session in sessions for person in neighbours(network, session, "person")
+        )
+    return _SPEAKERS[network]
 
 
 def ranked(network: nx.Graph, node: str, kind: str) -> Iterator[tuple[float, str]]:
     """Every candidate of ``kind`` for ``node`` with a score above 0, as ``(score, candidate)``, best first (ties
     by label, then IRI): the ranking :func:`introductions` and the evaluation use."""
     mine = profile(network, node)
-    scored = []
+    scored, seen = [], {}
     for candidate in candidates(network, mine, kind) - tied_to(network, node):
-        score, _ = evidence(network, mine, profile(network, candidate))
-        if score > 0:
-            scored.append((-score, network.nodes[candidate].get("label", candidate), candidate))
+        theirs = profile(network, candidate)
+        # Candidates alike in everything the score looks at score the same: many people share a profession and
+        # an organisation. Score one of them.
+        alike = (
+            theirs.themes,
+            theirs.methods & mine.methods,
+            theirs.places & mine.places,
+            theirs.organisations & mine.organisations,
+            bool(theirs.cohorts) and not theirs.cohorts & mine.cohorts,
+        )
+        if alike not in seen:
+            seen[alike] = score(network, mine, theirs)
+        value = seen[alike]
+        if value > 0:
+            scored.append((-value, network.nodes[candidate].get("label", candidate), candidate))
     scored.sort()
-    for score, _, candidate in scored:
-        yield -score, candidate
+    for value, _, candidate in scored:
+        yield -value, candidate
 
 
 def _introduce(network: nx.Graph, node: str, candidate: str, kind: str) -> Introduction:
@@ -143,9 +161,10 @@ def introductions(network: nx.Graph, node: str, *, limit: int = 5) -> dict[str, 
     kinds = KINDS.get(network.nodes[node].get("kind"), {})
     speakers = _speakers(network) if "speakers who fit" in kinds else frozenset()
     result: dict[str, list[Introduction]] = {}
+    rankings = {kind: list(ranked(network, node, kind)) for kind in sorted(set(kinds.values()))}
     for title, kind in kinds.items():
         chosen = []
-        for _, candidate in ranked(network, node, kind):
+        for _, candidate in rankings[kind]:
             if title == "people to invite" and candidate in speakers:
                 continue
             if title == "speakers who fit" and candidate not in speakers:

@@ -61,6 +61,7 @@ __all__ = [
     "neighbours",
     "profile",
     "related",
+    "score",
     "score_pair",
     "synergies",
 ]
@@ -321,6 +322,11 @@ def score_pair(network: nx.Graph, mine: Profile, theirs: Profile) -> tuple[float
     return score, [(e.weight, e.sentence) for e in _ordered(found)]
 
 
+def score(network: nx.Graph, mine: Profile, theirs: Profile) -> float:
+    """The score of one profile against another: what :func:`evidence` adds up, without its sentences."""
+    return _weigh(network, mine, theirs, explain=False)[0]
+
+
 def evidence(network: nx.Graph, mine: Profile, theirs: Profile) -> tuple[float, list[Evidence]]:
     """The score of one profile against another, and the evidence that makes it up, strongest first: evidence
     that is not a hub before hub evidence, context (another cohort) last."""
@@ -332,7 +338,15 @@ def _ordered(found: list[Evidence]) -> list[Evidence]:
     return sorted(found, key=lambda e: (e.context, e.hub, -e.weight, e.sentence))
 
 
-def _reach(network: nx.Graph, side: Profile, theme: str, name: str) -> str:
+def _reach(network: nx.Graph, themes: frozenset[str]) -> frozenset[str]:
+    """The themes and every theme broader than them: what a set of themes reaches (kept per set)."""
+    kept = _kept(network, "reach")
+    if themes not in kept:
+        kept[themes] = themes.union(*(broader_themes(network, t) for t in themes))
+    return kept[themes]
+
+
+def _way(network: nx.Graph, side: Profile, theme: str, name: str) -> str:
     """How one side reaches a theme, as a sentence's clause: "Phil Southworth works in Pharmacy, which relates to
     Medicines optimisation"."""
     who = _label(network, side.node)
@@ -353,10 +367,10 @@ def _both(network: nx.Graph, mine: Profile, theirs: Profile, theme: str, name: s
     if theme not in mine.via and theme not in theirs.via:
         return f"Both work on {name}."
     if theme in theirs.via and theme not in mine.via:
-        return f"{_reach(network, theirs, theme, name)}; {_label(network, mine.node)} works on it too."
+        return f"{_way(network, theirs, theme, name)}; {_label(network, mine.node)} works on it too."
     if theme in mine.via and theme not in theirs.via:
-        return f"{_reach(network, mine, theme, name)}; {_label(network, theirs.node)} works on it too."
-    return f"{_reach(network, mine, theme, name)}; {_reach(network, theirs, theme, name)}."
+        return f"{_way(network, mine, theme, name)}; {_label(network, theirs.node)} works on it too."
+    return f"{_way(network, mine, theme, name)}; {_way(network, theirs, theme, name)}."
 
 
 def _weigh(network: nx.Graph, mine: Profile, theirs: Profile, *, explain: bool) -> tuple[float, list[Evidence]]:
@@ -367,11 +381,7 @@ def _weigh(network: nx.Graph, mine: Profile, theirs: Profile, *, explain: bool) 
     total, theme_df, method_df = frequencies.communities, frequencies.themes, frequencies.methods
     label = (lambda node: _label(network, node)) if explain else (lambda node: "")
     found: list[Evidence] = []
-    mine_reach = {t: {t} | broader_themes(network, t) for t in mine.themes}
-    their_reach = {t: {t} | broader_themes(network, t) for t in theirs.themes}
-    mine_all = set().union(*mine_reach.values()) if mine_reach else set()
-    their_all = set().union(*their_reach.values()) if their_reach else set()
-    shared = mine_all & their_all
+    shared = _reach(network, mine.themes) & _reach(network, theirs.themes)
     # A broader theme both reach only counts where no narrower shared theme already explains it.
     explained = set().union(*(broader_themes(network, t) for t in shared)) if shared else set()
     mine_name, their_name = label(mine.node), label(theirs.node)
