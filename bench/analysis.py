@@ -2,9 +2,11 @@
 
 Run: python bench/analysis.py
 Prints the offline evaluation of every suggestion method (hidden community-theme links: MRR, precision@5,
-hits@5), the warm median and p95 of related() and suggest() for one entity, synergies() for every community
-and boundaries() for the whole network, projecting the network, and recomputing the whole inferred graph.
-Targets (issue 3): related/suggest under 50 ms warm; the inferred graph recomputed in under 2 s.
+hits@5), the warm median and p95 of related(), introductions() and suggest() for one entity, synergies() for
+every community and boundaries() for the whole network, projecting the network, and recomputing the whole
+inferred graph.
+Targets (issues 3 and 19): related, suggest and one entity's introductions under 50 ms warm; the inferred graph
+recomputed in under 2 s.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from load import summary, timed
 def main() -> None:
     from copgraph.analysis.boundaries import boundaries
     from copgraph.analysis.evaluate import evaluate, fresh_copy
+    from copgraph.analysis.introductions import introductions
     from copgraph.analysis.related import related, synergies
     from copgraph.analysis.suggest import suggest
     from copgraph.graph import KnowledgeGraph
@@ -39,6 +42,9 @@ def main() -> None:
     print(f"project (RDF -> NetworkX)      {summary(timed(lambda: project(graph.backend), 10))}")
     list(related(network, community))
     print(f"related(SEL Polypharmacy)      {summary(timed(lambda: list(related(network, community, limit=10)), 50))}")
+    introductions(network, community)
+    print(f"introductions(SEL Polypharmacy) {summary(timed(lambda: introductions(network, community), 50))}")
+    print(f"introductions(Phil Southworth)  {summary(timed(lambda: introductions(network, person), 50))}")
     list(suggest(network, person))
     print(f"suggest(Phil Southworth)       {summary(timed(lambda: list(suggest(network, person, limit=10)), 50))}")
     print(f"suggest(SEL Polypharmacy)      {summary(timed(lambda: list(suggest(network, community, limit=10)), 50))}")

@@ -59,6 +59,7 @@ def synthetic(people: int) -> list[str]:
 def one(store: str, people: int, repeat: int) -> dict:
     """Measure one store at one size (run in a process of its own)."""
     from copgraph.analysis.boundaries import boundaries
+    from copgraph.analysis.introductions import introductions
     from copgraph.analysis.related import related, synergies
     from copgraph.analysis.suggest import suggest
     from copgraph.graph import KnowledgeGraph
@@ -91,6 +92,8 @@ def one(store: str, people: int, repeat: int) -> dict:
     list(suggest(network, sample_p[0], limit=10))  # the first call builds what later calls reuse
     out["related"] = stats([t for c in sample_c for t in timed(lambda c=c: list(related(network, c, limit=10)), 1)])
     out["suggest"] = stats([t for n in sample_p for t in timed(lambda n=n: list(suggest(network, n, limit=10)), 1)])
+    introductions(network, sample_p[0])  # the first call works out what later calls reuse
+    out["introductions"] = stats([t for n in sample_p for t in timed(lambda n=n: introductions(network, n), 1)])
     once = 1 if people > 10_000 else 3  # whole-network analytics: a minute or more at 100k
     out["synergies_s"] = round(statistics.median(timed(lambda: synergies(network), once)), 2)
     out["boundaries_s"] = round(statistics.median(timed(lambda: boundaries(network), once)), 2)

@@ -827,7 +827,7 @@ def suggest_command(ctx: click.Context, name: str, kind: str | None, limit: int,
         found = [r for r in rows if r["introduction"] == title]
         click.echo(f"\n{title.capitalize()} ({entity.label})")
         if not found:
-            click.echo("  Nothing in the graph links anyone to it this way yet.")
+            click.echo("  Nothing the reports say links anyone to it this way (what only many share is not enough).")
         for r in found:
             click.echo(_terminal_safe(f"{r['rank']}. {r['name']} — {r['band']}, {_pieces(r['evidence'])}"))
             for reason in r["reasons"]:

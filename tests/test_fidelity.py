@@ -288,7 +288,7 @@ class TestDerivedLinks:
             graph,
             """community:2023-24-social-care-nurses cop:theme theme:nursing , theme:social-care .
                theme:community-nursing skos:broader theme:nursing .
-               profession:nurse skos:relatedMatch theme:nursing""",
+               profession:nurse skos:closeMatch theme:nursing""",
         )
 
     def test_a_sessions_themes_do_not_come_from_its_speakers_job_titles(self, graph):

@@ -71,7 +71,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "expertise of people",
         FOAF.Person,
-        (("~org:member", "cop:jobTitle"), ("dcterms:description",)),
+        (("~org:member", "cop:jobTitle"), ("~org:member", "cop:team", "rdfs:label"), ("dcterms:description",)),
         "theme",
         COP.expertise,
     ),

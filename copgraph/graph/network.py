@@ -145,10 +145,11 @@ PROJECTIONS: tuple[Projection, ...] = (
     ),
     Projection(
         "relates to",
-        "A profession relates to a theme its people work on (skos:relatedMatch).",
+        "A profession relates to a theme its people's work touches (skos:closeMatch or skos:relatedMatch).",
         "profession",
         "theme",
-        "SELECT DISTINCT ?source ?target WHERE { ?source a cop:Profession ; skos:relatedMatch ?target }",
+        """SELECT DISTINCT ?source ?target WHERE {
+            ?source a cop:Profession ; skos:closeMatch|skos:relatedMatch ?target }""",
     ),
 )
 
