@@ -71,6 +71,18 @@ def report_links() -> list[tuple[str, str]]:
     return sorted({(link(s.report), s.report_label) for s in found.sections.values()}, key=lambda pair: pair[1])
 
 
+@bp.app_template_filter("hint")
+def hint_filter(iri: object) -> str:
+    """A few words that tell apart entities with like names: a person's organisations, a community's cohort."""
+    network = state().network
+    data = network.nodes.get(str(iri))
+    if not data:
+        return ""
+    labels = network.graph.get("labels", {})
+    wanted = {"person": "organisations", "community": "cohorts", "organisation": "sectors"}.get(data["kind"])
+    return ", ".join(labels.get(v, v) for v in data.get(wanted, ())) if wanted else ""
+
+
 @bp.app_template_filter("sentence")
 def sentence_filter(text: str) -> str:
     """Text with its first letter made a capital, and nothing else changed (unlike Jinja's capitalize)."""
