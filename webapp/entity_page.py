@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS
 
 from copgraph.graph import Entity, Fact
-from copgraph.graph.lookup import words
+from copgraph.graph.lookup import describe, words
 from copgraph.namespaces import COP, GRAPH, SDO
 from webapp.provenance import Reports, line_ranges
 
@@ -166,11 +166,7 @@ class EntityPage:
 
     def facts(self, entity: Entity) -> list[Fact]:
         """What the graph says about the entity, less contact details and the analytics' records."""
-        return [
-            f
-            for f in self.graph.describe(entity)
-            if f.predicate not in CONTACT_DETAILS and f.source != GRAPH.inferred and f.predicate != COP.suggestionFor
-        ]
+        return [f for f in describe(self.graph.dataset, entity, inferred=False) if f.predicate not in CONTACT_DETAILS]
 
     def groups(self, entity: Entity, facts: list[Fact]) -> tuple[list[Group], list[Group]]:
         """The facts in words, grouped by property: those about the entity, then those that point at it."""

@@ -427,42 +427,41 @@ def words(dataset: Dataset | None, predicate: URIRef, direction: str = "out") ->
     return label if direction == "out" else f"{label} of"
 
 
-def describe(dataset: Dataset, entity: Entity) -> list[Fact]:
+def describe(dataset: Dataset, entity: Entity, *, inferred: bool = True) -> list[Fact]:
     """Everything the graph states or derives about an entity, each fact with its source.
 
     Facts the entailment step adds (supertypes, transitive links) are left out: they repeat what is shown.
-    Labels are shown in the entity's header, not as facts.
+    Labels are shown in the entity's header, not as facts. ``inferred=False`` leaves out the analytics'
+    records too (``graph/inferred``): a page shows their suggestions as answers, not as facts.
     """
+    skipped = {GRAPH.entailed} if inferred else {GRAPH.entailed, GRAPH.inferred}
+    predicates: dict[URIRef, str] = {}
+    sources: dict[URIRef, str] = {}  # a section's label is the same for every fact it holds
+
+    def predicate_label(p: URIRef) -> str:
+        if p not in predicates:
+            predicates[p] = _predicate_label(dataset, p)
+        return predicates[p]
+
+    def source_label(g: URIRef, s: URIRef, p: URIRef, o: object) -> str:
+        if g == GRAPH.derived:  # names the words that matched, fact by fact
+            return _source_label(dataset, g, s, p, o)
+        if g not in sources:
+            sources[g] = _source_label(dataset, g, s, p, o)
+        return sources[g]
+
     facts = []
     for _, p, o, g in dataset.quads((entity.iri, None, None, None)):
-        if g in (GRAPH.entailed,) or p in _HIDDEN:
+        if g in skipped or p in _HIDDEN:
             continue
         facts.append(
-            Fact(
-                "out",
-                p,
-                _predicate_label(dataset, p),
-                o,
-                display_label(dataset, o),
-                g,
-                _source_label(dataset, g, entity.iri, p, o),
-            )
+            Fact("out", p, predicate_label(p), o, display_label(dataset, o), g, source_label(g, entity.iri, p, o))
         )
     for s, p, o, g in dataset.quads((None, None, entity.iri, None)):
-        if g in (GRAPH.entailed, GRAPH.derived) and p not in {COP.theme, COP.method, COP.mentions, COP.profession}:
+        if g in skipped or (g == GRAPH.derived and p not in {COP.theme, COP.method, COP.mentions, COP.profession}):
             continue
         if p in {SKOS.inScheme, SKOS.topConceptOf, COP.matchConcept, COP.matchSubject} or p in _HIDDEN:
             continue
-        facts.append(
-            Fact(
-                "in",
-                p,
-                _predicate_label(dataset, p),
-                s,
-                display_label(dataset, s),
-                g,
-                _source_label(dataset, g, s, p, o),
-            )
-        )
+        facts.append(Fact("in", p, predicate_label(p), s, display_label(dataset, s), g, source_label(g, s, p, o)))
     order = {"out": 0, "in": 1}
     return sorted(set(facts), key=lambda f: (order[f.direction], f.predicate_label, f.value_label, str(f.source)))
