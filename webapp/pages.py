@@ -105,7 +105,7 @@ def home():
 
 @bp.route("/favicon.ico")
 def favicon():
-    icon = (STATIC / "favicon.ico").read_bytes()  # 273 bytes: read whole, no file left open
+    icon = (STATIC / "favicon.ico").read_bytes()  # small: read whole, so no file is left open
     return Response(icon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=86400"})
 
 
