@@ -73,19 +73,6 @@ def test_home_counts_and_entry_points(client):
     assert "For convenors" in html and "For the programme team" in html
 
 
-def test_search_goes_straight_to_a_single_match_and_tolerates_misspelling(client):
-    response = client.get("/search?q=Cleo+Buterworth")
-    assert response.status_code == 302 and response.headers["Location"] == "/id/person/cleo-butterworth"
-
-
-def test_an_entity_page_shows_facts_with_sources_related_and_suggestions(client):
-    html = client.get("/id/community/sel-polypharmacy").get_data(as_text=True)
-    assert "SEL Polypharmacy Community of Practice" in html
-    assert "section &#39;SEL Polypharmacy Community of Practice&#39; (lines 282-340)" in html
-    assert "Related communities" in html and "Both work on Polypharmacy." in html
-    assert "Suggested connections" in html
-
-
 def test_an_unknown_entity_is_a_404_that_names_it(client):
     response = client.get("/id/person/nobody-at-all")
     assert response.status_code == 404

@@ -92,10 +92,11 @@ def create_app(test_config: dict | None = None, *, settings: dict | None = None,
     app.extensions["copgraph"] = State.open(app.config, progress)
     app.context_processor(lambda: {"audience": app.extensions["copgraph"].audience})
 
-    from webapp import analysis, explore, pages, security, sparql
+    from webapp import analysis, explore, pages, reference, security, sparql
 
     security.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(reference.bp)
     app.register_blueprint(explore.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(sparql.bp)

@@ -22,14 +22,29 @@ import unicodedata
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
-from rdflib.namespace import FOAF, ORG, PROV
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
 from copgraph.backends import Backend
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import COP, GRAPH, PREFIXES, SDO
 from copgraph.query.answer import compact
 
-__all__ = ["KINDS", "Entity", "Fact", "Index", "build_index", "describe", "display_label", "expand", "find", "fold"]
+__all__ = [
+    "KINDS",
+    "WORDS",
+    "Entity",
+    "Fact",
+    "Index",
+    "build_index",
+    "close_to",
+    "describe",
+    "display_label",
+    "expand",
+    "find",
+    "fold",
+    "matching",
+    "words",
+]
 
 #: The kinds of entity users look up, most specific first, with the word users call them by.
 KINDS: tuple[tuple[URIRef, str], ...] = (
@@ -238,17 +253,7 @@ def find(index: Index, name: str, *, kind: str | None = None) -> Entity:
         raise CopgraphError(
             f"'{name}' could mean {len(exact)} things: {_listing(exact)}. Give the identifier in brackets instead."
         )
-    words = wanted.split()
-    containing, similar = set(), set()
-    close = set(difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.85))
-    for key, ents in by_name.items():
-        key_words = key.split()
-        if key in close:
-            similar.update(keep(ents))
-        elif set(words) <= set(key_words):
-            containing.update(keep(ents))
-        elif all(difflib.get_close_matches(word, key_words, n=1, cutoff=0.8) for word in words):
-            similar.update(keep(ents))
+    containing, similar = _near(by_name, wanted, keep)
     candidates = sorted(containing | similar, key=lambda e: (e not in containing, fold(e.label)))
     if containing:
         preferred = _prefer_main([e for e in candidates if e in containing])
@@ -263,6 +268,59 @@ def find(index: Index, name: str, *, kind: str | None = None) -> Entity:
         f"{nothing} called '{name}', and nothing is close. Try part of the name, or list names with "
         "'copgraph query \"SELECT ?label WHERE { ?x rdfs:label ?label }\"'."
     )
+
+
+def _near(by_name: dict[str, tuple[Entity, ...]], wanted: str, keep) -> tuple[set[Entity], set[Entity]]:
+    """The entities whose names hold every word of ``wanted``, and those whose names are close to it."""
+    words = wanted.split()
+    containing, similar = set(), set()
+    close = set(difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.85))
+    for key, ents in by_name.items():
+        key_words = key.split()
+        if key in close:
+            similar.update(keep(ents))
+        elif set(words) <= set(key_words):
+            containing.update(keep(ents))
+        elif all(difflib.get_close_matches(word, key_words, n=1, cutoff=0.8) for word in words):
+            similar.update(keep(ents))
+    return containing, similar
+
+
+def matching(index: Index, text: str) -> list[Entity]:
+    """Every entity one of whose names holds ``text`` (folded), best first: a name equal to it, then a name that
+    starts with it, a word that starts with it, then anywhere; main entities before records of them.
+
+    >>> from copgraph.graph import KnowledgeGraph
+    >>> [e.label for e in matching(KnowledgeGraph.open().index(), "phil")][:2]
+    ['Phil Southworth', 'Philip Lusty']
+    """
+    wanted = fold(text)
+    if not wanted:
+        return []
+    best: dict[Entity, int] = {}
+    for key, ents in index[1].items():
+        if wanted not in key:
+            continue
+        rank = 0 if key == wanted else 1 if key.startswith(wanted) else 2 if f" {wanted}" in f" {key}" else 3
+        for entity in ents:
+            best[entity] = min(best.get(entity, rank), rank)
+    return sorted(best, key=lambda e: (best[e], e.kind in SECONDARY_KINDS, fold(e.label), str(e.iri)))
+
+
+def close_to(index: Index, name: str, *, limit: int = 8) -> list[Entity]:
+    """What a name that fits nothing exactly may have meant ("did you mean"): entities whose names are close to
+    it, or hold each of its words spelt nearly the same, main entities first.
+
+    >>> from copgraph.graph import KnowledgeGraph
+    >>> [e.label for e in close_to(KnowledgeGraph.open().index(), "Cleo Buterworth")]
+    ['Cleo Butterworth']
+    """
+    wanted = fold(name)
+    if not wanted:
+        return []
+    containing, similar = _near(index[1], wanted, lambda ents: list(ents))
+    found = sorted(containing | similar, key=lambda e: (e.kind in SECONDARY_KINDS, e not in containing, fold(e.label)))
+    return found[:limit]
 
 
 def expand(name: str) -> URIRef | None:
@@ -318,42 +376,123 @@ _HIDDEN = {
 }
 
 
-def describe(dataset: Dataset, entity: Entity) -> list[Fact]:
+#: What each property is called on a page, read from the entity the page is about: ``(out, in)``, where ``out``
+#: names the values of (entity, property, value) and ``in`` those of (value, property, entity). "Phil Southworth
+#: -- took part in: 2019-20 cohort" reads the cohort's ``cop:participant`` link backwards. Properties missing here
+#: fall back to the ontology's ``rdfs:label`` (:func:`words`).
+WORDS: dict[URIRef, tuple[str, str]] = {
+    DCTERMS.description: ("description", "described by"),
+    DCTERMS.title: ("title", "title of"),
+    DCTERMS.relation: ("related to", "related to"),
+    DCTERMS.publisher: ("published by", "published"),
+    DCTERMS.references: ("refers to", "referred to by"),
+    DCTERMS.source: ("from", "source of"),
+    DCTERMS.temporal: ("period", "period of"),
+    SKOS.broader: ("within the broader", "includes the narrower"),
+    SKOS.narrower: ("includes the narrower", "within the broader"),
+    SKOS.related: ("related to", "related to"),
+    SKOS.relatedMatch: ("close to", "close to"),
+    SKOS.definition: ("definition", "definition of"),
+    SKOS.editorialNote: ("curator's note", "curator's note on"),
+    SKOS.notation: ("code", "code of"),
+    SKOS.inScheme: ("in the vocabulary", "concepts"),
+    ORG.member: ("held by", "works as"),
+    ORG.organization: ("at", "posts held here"),
+    ORG.subOrganizationOf: ("part of", "includes"),
+    PROV.startedAtTime: ("started at", "started"),
+    SDO.author: ("by", "author of"),
+    SDO.containedInPlace: ("in", "contains"),
+    SDO.startDate: ("started on", "started"),
+    SDO.endDate: ("ended on", "ended"),
+    SDO.datePublished: ("published on", "published"),
+    SDO.text: ("text", "text of"),
+    SDO.url: ("web address", "web address of"),
+    COP.cohort: ("cohort", "in this cohort"),
+    COP.collaboratingOrganisation: ("works with", "collaborates with"),
+    COP.community: ("community", "its meetings and records"),
+    COP.convenor: ("convened by", "convenes"),
+    COP.member: ("members", "member of"),
+    COP.facilitator: ("facilitated by", "facilitated"),
+    COP.idea: ("ideas", "idea of"),
+    COP.impactStory: ("impact story", "impact story of"),
+    COP.intendedOutcome: ("intended outcomes", "intended outcome of"),
+    COP.jobTitle: ("job title", "job title of"),
+    COP.memberCount: ("number of members", "number of members of"),
+    COP.mentions: ("mentions", "mentioned in"),
+    COP.method: ("uses the method", "used by"),
+    COP.organiser: ("organised by", "organises"),
+    COP.participant: ("participants", "took part in"),
+    COP.partner: ("partners", "partner of"),
+    COP.place: ("place", "place of"),
+    COP.priority: ("priorities", "priority of"),
+    COP.problemStatement: ("problem it tackles", "problem of"),
+    COP.profession: ("profession", "people in this profession"),
+    COP.programme: ("programme", "cohorts"),
+    COP.programmeTeam: ("programme team", "on the programme team of"),
+    COP.prompt: ("prompt", "prompt of"),
+    COP.recommendation: ("recommendations", "recommendation of"),
+    COP.report: ("report", "sections"),
+    COP.sector: ("sector", "organisations in this sector"),
+    COP.speaker: ("speakers", "spoke at"),
+    COP.speakerOrganisation: ("speaking organisation", "spoke at"),
+    COP.startLine: ("first line", "first line of"),
+    COP.endLine: ("last line", "last line of"),
+    COP.status: ("status", "communities with this status"),
+    COP.storyPart: ("parts", "part of"),
+    COP.theme: ("works on", "worked on by"),
+    COP.topTip: ("top tips", "top tip of"),
+    COP.valueCycle: ("value cycle", "testimonies in this cycle"),
+}
+
+
+def words(dataset: Dataset | None, predicate: URIRef, direction: str = "out") -> str:
+    """What a property is called on a page (:data:`WORDS`), read ``out`` from the entity to the value or ``in``
+    from the value to the entity; otherwise the ontology's label, "of" added when read backwards.
+
+    >>> words(None, COP.participant, "in")
+    'took part in'
+    """
+    if predicate in WORDS:
+        return WORDS[predicate][0 if direction == "out" else 1]
+    label = _predicate_label(dataset, predicate) if dataset is not None else compact(predicate)
+    return label if direction == "out" else f"{label} of"
+
+
+def describe(dataset: Dataset, entity: Entity, *, inferred: bool = True) -> list[Fact]:
     """Everything the graph states or derives about an entity, each fact with its source.
 
     Facts the entailment step adds (supertypes, transitive links) are left out: they repeat what is shown.
-    Labels are shown in the entity's header, not as facts.
+    Labels are shown in the entity's header, not as facts. ``inferred=False`` leaves out the analytics'
+    records too (``graph/inferred``): a page shows their suggestions as answers, not as facts.
     """
+    skipped = {GRAPH.entailed} if inferred else {GRAPH.entailed, GRAPH.inferred}
+    predicates: dict[URIRef, str] = {}
+    sources: dict[URIRef, str] = {}  # a section's label is the same for every fact it holds
+
+    def predicate_label(p: URIRef) -> str:
+        if p not in predicates:
+            predicates[p] = _predicate_label(dataset, p)
+        return predicates[p]
+
+    def source_label(g: URIRef, s: URIRef, p: URIRef, o: object) -> str:
+        if g == GRAPH.derived:  # names the words that matched, fact by fact
+            return _source_label(dataset, g, s, p, o)
+        if g not in sources:
+            sources[g] = _source_label(dataset, g, s, p, o)
+        return sources[g]
+
     facts = []
     for _, p, o, g in dataset.quads((entity.iri, None, None, None)):
-        if g in (GRAPH.entailed,) or p in _HIDDEN:
+        if g in skipped or p in _HIDDEN:
             continue
         facts.append(
-            Fact(
-                "out",
-                p,
-                _predicate_label(dataset, p),
-                o,
-                display_label(dataset, o),
-                g,
-                _source_label(dataset, g, entity.iri, p, o),
-            )
+            Fact("out", p, predicate_label(p), o, display_label(dataset, o), g, source_label(g, entity.iri, p, o))
         )
     for s, p, o, g in dataset.quads((None, None, entity.iri, None)):
-        if g in (GRAPH.entailed, GRAPH.derived) and p not in {COP.theme, COP.method, COP.mentions, COP.profession}:
+        if g in skipped or (g == GRAPH.derived and p not in {COP.theme, COP.method, COP.mentions, COP.profession}):
             continue
         if p in {SKOS.inScheme, SKOS.topConceptOf, COP.matchConcept, COP.matchSubject} or p in _HIDDEN:
             continue
-        facts.append(
-            Fact(
-                "in",
-                p,
-                _predicate_label(dataset, p),
-                s,
-                display_label(dataset, s),
-                g,
-                _source_label(dataset, g, s, p, o),
-            )
-        )
+        facts.append(Fact("in", p, predicate_label(p), s, display_label(dataset, s), g, source_label(g, s, p, o)))
     order = {"out": 0, "in": 1}
     return sorted(set(facts), key=lambda f: (order[f.direction], f.predicate_label, f.value_label, str(f.source)))
