@@ -36,7 +36,8 @@ class TestTheEntityPage:
         positions = [html.index(h) for h in ("People to invite", "Communities to talk to", "Speakers who fit")]
         assert positions == sorted(positions) and positions[-1] < html.index("What the reports say")
         answers = between(html, "People to invite", "What the reports say")
-        assert "Cleo Butterworth" in answers and "Phil Southworth" in answers
+        assert "Phil Southworth" in answers and "Paul Gimson" in answers  # whose work touches medicines
+        assert "Cleo Butterworth" not in answers  # who shares only the programme's host with it
         assert "strong match" in answers and "pieces of evidence" in answers
         assert "Both work on Medicines optimisation" in answers  # the first reason, as a sentence
         assert "<details><summary>Why, and how they connect</summary>" in answers  # the paths, folded

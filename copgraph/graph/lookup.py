@@ -341,7 +341,7 @@ def _source_label(dataset: Dataset, graph: URIRef, entity: URIRef, predicate: UR
             if derived.value(match, COP.derivedLink) == predicate and derived.value(match, COP.matchConcept) == value:
                 return (
                     f"derived: '{derived.value(match, COP.matchedText)}' in its "
-                    f"{_predicate_label(dataset, derived.value(match, COP.matchProperty))} "
+                    f"{words(dataset, derived.value(match, COP.matchProperty))} "
                     f"matches the label '{derived.value(match, COP.matchedLabel)}'"
                 )
         return "derived by label matching"
@@ -391,7 +391,10 @@ WORDS: dict[URIRef, tuple[str, str]] = {
     SKOS.broader: ("within the broader", "includes the narrower"),
     SKOS.narrower: ("includes the narrower", "within the broader"),
     SKOS.related: ("related to", "related to"),
-    SKOS.relatedMatch: ("close to", "close to"),
+    SKOS.relatedMatch: ("its work touches", "the work of these professions touches it"),
+    SKOS.closeMatch: ("the same subject as", "the same subject as"),
+    SKOS.note: ("note", "note on"),
+    SKOS.scopeNote: ("why", "why, for"),
     SKOS.definition: ("definition", "definition of"),
     SKOS.editorialNote: ("curator's note", "curator's note on"),
     SKOS.notation: ("code", "code of"),
@@ -399,8 +402,12 @@ WORDS: dict[URIRef, tuple[str, str]] = {
     ORG.member: ("held by", "works as"),
     ORG.organization: ("at", "posts held here"),
     ORG.subOrganizationOf: ("part of", "includes"),
+    ORG.unitOf: ("part of", "its teams"),
     PROV.startedAtTime: ("started at", "started"),
     SDO.author: ("by", "author of"),
+    SDO.about: ("about", "subject of"),
+    SDO.funder: ("funded by", "funds"),
+    SDO.founder: ("founded by", "founded"),
     SDO.containedInPlace: ("in", "contains"),
     SDO.startDate: ("started on", "started"),
     SDO.endDate: ("ended on", "ended"),
@@ -412,6 +419,7 @@ WORDS: dict[URIRef, tuple[str, str]] = {
     COP.community: ("community", "its meetings and records"),
     COP.convenor: ("convened by", "convenes"),
     COP.member: ("members", "member of"),
+    COP.expertise: ("expertise in", "people whose work is about it"),
     COP.facilitator: ("facilitated by", "facilitated"),
     COP.idea: ("ideas", "idea of"),
     COP.impactStory: ("impact story", "impact story of"),
