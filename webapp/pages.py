@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
-from rdflib.namespace import FOAF
 
 from copgraph.errors import CopgraphError
+from copgraph.graph import Entity
 from copgraph.graph.lookup import fold
-from copgraph.namespaces import BASE, SDO
 from copgraph.output.rdf import FORMATS, MEDIA_TYPES, serialise
+from webapp.linked_data import CONTACT_DETAILS, alternates, resource
 from webapp.state import page_url, state
-
-#: Predicates that hold a way to contact a person.
-CONTACT_DETAILS = {FOAF.mbox, SDO.telephone}
 
 bp = Blueprint("pages", __name__)
 
@@ -45,9 +42,8 @@ def search():
     return render_template("search.html", query=query, results=results[:100], message=message)
 
 
-def _entity_page(path: str):
+def _entity_page(entity: Entity) -> str:
     s = state()
-    entity = s.entity(BASE + path)
     # Contact details (from an import's Email and Phone columns) are never shown on a page.
     facts = [fact for fact in s.graph.describe(entity) if fact.predicate not in CONTACT_DETAILS]
     node = str(entity.iri)
@@ -60,22 +56,25 @@ def _entity_page(path: str):
         related=related,
         suggestions=suggestions,
         in_network=node in s.network,
+        alternates=alternates(page_url(entity.iri).lstrip("/")),
     )
 
 
+# Each answers with the page or, as the client asks, the entity's description in RDF (webapp.linked_data); a
+# path ending in .ttl, .jsonld ... is that description.
 @bp.route("/id/<kind>/<slug>")
 def entity(kind: str, slug: str):
-    return _entity_page(f"id/{kind}/{slug}")
+    return resource(f"id/{kind}/{slug}", _entity_page)
 
 
 @bp.route("/vocab/<scheme>/<slug>")
 def concept(scheme: str, slug: str):
-    return _entity_page(f"vocab/{scheme}/{slug}")
+    return resource(f"vocab/{scheme}/{slug}", _entity_page)
 
 
 @bp.route("/source/<path:path>")
 def source(path: str):
-    return _entity_page(f"source/{path}")
+    return resource(f"source/{path}", _entity_page)
 
 
 @bp.route("/download/copgraph.<fmt>")
