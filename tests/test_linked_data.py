@@ -144,8 +144,10 @@ def test_the_page_and_each_description_name_the_others(client):
     html = page.get_data(as_text=True)
     for fmt, media in TYPES.items():
         assert f'<link rel="alternate" type="{media}" href="/id/community/sel-polypharmacy.{fmt}"' in html
+    assert "Access-Control-Allow-Origin" not in page.headers
     turtle = client.get("/id/community/sel-polypharmacy.ttl")
     assert turtle.mimetype == "text/turtle" and "Vary" not in turtle.headers
+    assert turtle.headers["Access-Control-Allow-Origin"] == "*"
     assert '</id/community/sel-polypharmacy>; rel="alternate"; type="text/html"' in turtle.headers["Link"]
     assert 'type="text/turtle"' not in turtle.headers["Link"]
 

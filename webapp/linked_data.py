@@ -6,7 +6,8 @@
 ``Accept`` that allows none of them is 406. The same descriptions are at explicit URLs
 (``/id/community/sel-polypharmacy.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.trig``, ``.nq``). Every answer names
 the others in a ``Link: <...>; rel="alternate"; type="..."`` header, and the page in ``<link rel="alternate">``
-tags too.
+tags too. A description may be read by scripts on any site (``Access-Control-Allow-Origin: *``), as the SPARQL
+endpoint may.
 
 An entity's description (:func:`description`) holds:
 
@@ -106,13 +107,12 @@ def description(graph: KnowledgeGraph, entity: Entity) -> list[Quad]:
         if source is not None and _listed(predicate, source):
             facts.add((subject, predicate, entity.iri, source))
     linked = {term for s, p, o, g in facts for term in (s, p, o, g) if isinstance(term, URIRef)} - {entity.iri}
-    if any(p == RDF.type for _, p, _, _ in facts):
-        linked.add(RDF.type)
     labels = {
         (term, predicate, value, source)
         for term in linked
-        for _, predicate, value, source in dataset.quads((term, None, None, None))
-        if predicate in LABELS and source is not None
+        for label in LABELS
+        for _, predicate, value, source in dataset.quads((term, label, None, None))
+        if source is not None
     }
     return sorted(facts | labels, key=lambda quad: tuple(str(term) for term in quad))
 
@@ -192,6 +192,7 @@ def resource(path: str, page: Callable[[Entity], str]) -> Response:
     else:
         media = DESCRIPTION_TYPES[fmt][0]
         response = Response(write(description(s.graph, entity), entity, fmt), mimetype=media)
+        response.headers["Access-Control-Allow-Origin"] = "*"  # data for any site's scripts: public, no cookies
         if not explicit:
             response.headers["Content-Location"] = f"/{path}.{fmt}"
     response.headers["Link"] = _link_header(path, but=media)
