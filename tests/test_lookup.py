@@ -4,7 +4,7 @@ import pytest
 
 from copgraph.errors import CopgraphError
 from copgraph.graph.lookup import fold
-from copgraph.namespaces import ID
+from copgraph.namespaces import GRAPH, ID
 
 
 def test_names_fold_case_accents_and_punctuation():
@@ -61,3 +61,12 @@ def test_describe_gives_each_fact_its_source(mini):
     profession = by_label[("out", "profession")]
     assert profession.value_label == "Nurse"
     assert profession.source_label.startswith("derived: 'Specialist Nurse' in its job title matches")
+
+
+def test_describe_leaves_the_suggestions_to_their_own_section(graph):
+    """graph:inferred's suggestions point at the entity too; a page lists them apart, with their reasons."""
+    community = graph.lookup("SEL Polypharmacy")
+    facts = graph.describe(community)
+    assert len(graph.dataset.graph(GRAPH.inferred)) > 0
+    assert facts and not [fact for fact in facts if fact.source == GRAPH.inferred]
+    assert ("in", ID.session["sel-polypharmacy-1"]) in {(f.direction, f.value) for f in facts}

@@ -216,6 +216,27 @@ def test_the_programme_app_shows_programme_people_and_says_so_but_never_hidden_o
     assert client.get("/id/person/tomasz-okafor").status_code == 404
 
 
+DESCRIPTIONS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+
+def test_no_description_holds_anyone_the_audience_may_not_see(public_app, programme_app):
+    public = public_app.test_client()
+    for person in ("priya-raman", "tomasz-okafor"):
+        for media in DESCRIPTIONS:
+            assert public.get(f"/id/person/{person}", headers={"Accept": media}).status_code == 404
+        for extension in ("ttl", "jsonld", "nt", "rdf", "trig", "nq"):
+            assert public.get(f"/id/person/{person}.{extension}").status_code == 404
+    # nor what links to them: the organisation both worked at, the community a note named one in
+    for path in ("/id/organisation/health-innovation-network.nq", "/id/community/sel-polypharmacy.nq"):
+        text = public.get(path).get_data(as_text=True).lower()
+        assert "priya" not in text and "okafor" not in text
+    programme = programme_app.test_client()
+    priya = programme.get("/id/person/priya-raman", headers={"Accept": "text/turtle"})
+    assert priya.status_code == 200 and '"Priya Raman"' in priya.get_data(as_text=True)
+    assert "okafor" not in programme.get("/id/organisation/health-innovation-network.nq").get_data(as_text=True)
+    assert programme.get("/id/person/tomasz-okafor.ttl").status_code == 404
+
+
 def test_the_app_is_never_shown_to_curators(data):
     with pytest.raises(CopgraphError, match="The web app is shown to the public or to the programme team"):
         create_app({"TESTING": True, "DATA": str(data), "AUDIENCE": "curators"})

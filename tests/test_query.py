@@ -75,6 +75,12 @@ def test_every_kind_of_value_is_written_in_every_result_format(graph):
     assert '<binding name="nothing">' not in xml
 
 
+def test_tsv_keeps_a_text_with_tabs_and_line_breaks_in_its_cell(mini):
+    answer = mini.query('SELECT ?text ?n WHERE { BIND("a\\tb\\nc\\r\\\\d" AS ?text) BIND(1 AS ?n) }')
+    lines = answer.to_tsv().split("\n")
+    assert lines[1].split("\t") == ['"a\\tb\\nc\\r\\\\d"', f'"1"^^<{XSD.integer}>'] and lines[2:] == [""]
+
+
 def test_csv_writes_a_text_a_spreadsheet_would_run_as_text_and_numbers_as_they_are(mini):
     query = """SELECT ?text ?number ?iri WHERE {
         VALUES (?text ?number ?iri) {

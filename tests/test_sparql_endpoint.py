@@ -33,7 +33,9 @@ def timed_server(tmp_path_factory):
 @pytest.fixture(scope="module", params=STORES)
 def endpoint(request, store_names):
     """The endpoint of a live web app, once for each kind of store: the safety rules hold for all."""
-    config = {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 100, "TESTING": True}
+    # Two queries at once from this one client: a never-ending one and another (tests/test_overload.py holds the
+    # limit of one).
+    config = {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 100, "QUERIES_PER_CLIENT": 2, "TESTING": True}
     store = request.getfixturevalue("timed_server") if request.param == "sparql" else store_names(request.param)
     app = create_app({**config, "STORE": store})
     try:

@@ -27,6 +27,9 @@ DEFAULTS = {
     "QUERY_WORKERS": 2,  # queries that can run at once
     "QUERY_WAIT": 0.5,  # seconds a query waits for a free worker before it is answered 503 (try again)
     "QUERY_MEMORY_MB": 2048,  # memory a query may use, on top of the graph its worker inherits
+    "QUERIES_IN_FLIGHT": 4,  # query requests taken on at once, waiting or running (at most half the threads)
+    "QUERIES_PER_CLIENT": 1,  # query requests one client address may have in flight
+    "PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-For tells clients apart
     "MAX_GRAPH_NODES": 1_500,  # nodes a graph view sends to the browser at most
 }
 
@@ -38,6 +41,9 @@ NUMBERS = {
     "QUERY_WORKERS": (int, 1),
     "QUERY_WAIT": (float, 0),
     "QUERY_MEMORY_MB": (int, 16),
+    "QUERIES_IN_FLIGHT": (int, 1),
+    "QUERIES_PER_CLIENT": (int, 1),
+    "PROXIES": (int, 0),
     "MAX_GRAPH_NODES": (int, 1),
 }
 
@@ -92,8 +98,11 @@ def create_app(test_config: dict | None = None, *, settings: dict | None = None,
     app.extensions["copgraph"] = State.open(app.config, progress)
     app.context_processor(lambda: {"audience": app.extensions["copgraph"].audience})
 
-    from webapp import analysis, explore, pages, reference, security, sparql
+    from webapp import analysis, explore, limits, pages, reference, security, sparql
 
+    queries = limits.QueryGate(app.config["QUERIES_IN_FLIGHT"], app.config["QUERIES_PER_CLIENT"])
+    app.extensions["copgraph-queries"] = queries
+    limits.trust_proxies(app, app.config["PROXIES"])
     security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(reference.bp)

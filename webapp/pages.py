@@ -13,6 +13,7 @@ from copgraph.namespaces import BASE
 from copgraph.output.network import NETWORK_FORMATS, csv_tables, network_text
 from copgraph.output.rdf import FORMATS, MEDIA_TYPES, serialise
 from webapp.entity_page import EntityPage
+from webapp.linked_data import alternates, resource
 from webapp.links import link, links, reports
 from webapp.reference import source_page
 from webapp.state import state
@@ -162,9 +163,8 @@ def names():
     )
 
 
-def _entity_page(path: str):
+def _entity_page(entity: Entity) -> str:
     s = state()
-    entity = s.entity(BASE + path)
     if entity.kind in {"report", "report section"}:
         return source_page(entity)
     view = EntityPage(s, link, links().community_status, reports())
@@ -178,22 +178,25 @@ def _entity_page(path: str):
         out=out,
         into=into,
         in_network=str(entity.iri) in s.network,
+        alternates=alternates(entity.iri[len(BASE) :]),
     )
 
 
+# Each answers with the page or, as the client asks, the entity's description in RDF (webapp.linked_data); a
+# path ending in .ttl, .jsonld ... is that description.
 @bp.route("/id/<kind>/<slug>")
 def entity(kind: str, slug: str):
-    return _entity_page(f"id/{kind}/{slug}")
+    return resource(f"id/{kind}/{slug}", _entity_page)
 
 
 @bp.route("/vocab/<scheme>/<slug>")
 def concept(scheme: str, slug: str):
-    return _entity_page(f"vocab/{scheme}/{slug}")
+    return resource(f"vocab/{scheme}/{slug}", _entity_page)
 
 
 @bp.route("/source/<path:path>")
 def source(path: str):
-    return _entity_page(f"source/{path}")
+    return resource(f"source/{path}", _entity_page)
 
 
 @bp.route("/download/copgraph.<fmt>")

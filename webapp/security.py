@@ -7,7 +7,7 @@ outside address. Errors answer in the shape the client asked for: a page, or for
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 CSP = (
@@ -20,10 +20,11 @@ def wants_json() -> bool:
     return request.path.startswith(("/sparql", "/api/")) or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, message: str):
+def error_response(status: int, message: str) -> Response:
+    """The error, as JSON for the API and as a page for people, with its status."""
     if wants_json():
-        return jsonify({"ok": False, "error": message, "status": status}), status
-    return render_template("error.html", status=status, message=message), status
+        return make_response(jsonify({"ok": False, "error": message, "status": status}), status)
+    return make_response(render_template("error.html", status=status, message=message), status)
 
 
 def init_app(app: Flask) -> None:

@@ -30,6 +30,7 @@ def serve_until_stopped(
     app: Flask, listening: socket.socket, *, threads: int = 8, ready: Callable[[], object] | None = None
 ) -> None:
     """Serve ``app`` on a bound socket until SIGTERM or SIGINT; then stop as the module describes."""
+    app.extensions["copgraph-queries"].fit(threads)  # queries never hold more than half the threads
     server = create_server(app, sockets=[listening], threads=threads, ident="copgraph")
     dispatcher = server.task_dispatcher
     previous = signal.signal(signal.SIGTERM, _stop)

@@ -499,6 +499,8 @@ def describe(dataset: Dataset, entity: Entity, *, inferred: bool = True) -> list
     for s, p, o, g in dataset.quads((None, None, entity.iri, None)):
         if g in skipped or (g == GRAPH.derived and p not in {COP.theme, COP.method, COP.mentions, COP.profession}):
             continue
+        if g == GRAPH.inferred:  # the analytics' suggestions: a page and a command show them on their own
+            continue
         if p in {SKOS.inScheme, SKOS.topConceptOf, COP.matchConcept, COP.matchSubject} or p in _HIDDEN:
             continue
         facts.append(Fact("in", p, predicate_label(p), s, display_label(dataset, s), g, source_label(g, s, p, o)))

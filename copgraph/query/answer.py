@@ -94,9 +94,25 @@ def rdflib_term(cell: dict) -> object:
     return parseJsonTerm(cell)
 
 
+#: What a string in a TSV cell escapes: a tab or a line break there would split the cell or the row.
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def _n3(cell: dict) -> str:
-    """A SPARQL JSON term written as in Turtle and N-Triples (the TSV format's cells)."""
-    return rdflib_term(cell).n3()
+    """A SPARQL JSON term written as in N-Triples, on one line with no tab (the TSV format's cells)."""
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    if kind == "triple":
+        return "<<( " + " ".join(_n3(value[part]) for part in ("subject", "predicate", "object")) + " )>>"
+    text = '"' + value.translate(_ESCAPES) + '"'
+    if "xml:lang" in cell:
+        return f"{text}@{cell['xml:lang']}"
+    if cell.get("datatype") not in (None, str(XSD.string)):
+        return f"{text}^^<{cell['datatype']}>"
+    return text
 
 
 class Answer:
