@@ -665,7 +665,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     import socket
 
     from webapp import create_app
-    from webapp.server import serve_until_stopped
+    from webapp.server import serve_until_stopped, stop_on_signals
 
     # The port is taken first, so that a port in use is said at once, not after a minute of loading.
     try:
@@ -684,8 +684,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         "INCLUDE": list(ctx.obj["include"]),
         "AUDIENCE": ctx.obj["audience"] or "public",
     }
+    stop_on_signals()
     try:
         app = create_app(settings=settings, progress=lambda step: click.echo(f"... {step}", err=True))
+    except SystemExit:
+        listening.close()
+        click.echo("copgraph has stopped before it began serving.", err=True)
+        raise
     except BaseException:
         listening.close()
         raise

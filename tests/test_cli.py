@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
-from conftest import TESTS, free_port, make_data_dir
+from conftest import TESTS, free_port, make_data_dir, stop
 
 from copgraph import files
 from copgraph.cli import cli
@@ -156,7 +156,7 @@ def test_serve_says_what_it_is_loading_then_serves_with_waitress(mini_data):
                 assert answer.status == 200
                 assert answer.headers["Server"] == "copgraph"
         finally:
-            server.terminate()
+            stop(server)
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(mini_data):
