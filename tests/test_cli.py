@@ -1,10 +1,12 @@
 """The copgraph command: every command answers, and bad input gets one line and exit status 2."""
 
+import contextlib
 import json
 import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -171,3 +173,82 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(mini_data):
     assert "cannot listen on 127.0.0.1:" in result.stderr and "choose another with --port" in result.stderr
     assert "... reading" not in result.stderr  # said before loading anything
     assert "Traceback" not in result.stderr
+
+
+def test_generate_writes_the_format_its_extension_names_and_build_reads_it(run, tmp_path):
+    people = tmp_path / "people.ttl"
+    result = run("generate", "--people", "50", "-o", str(people))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {people}: " in result.output and result.output.rstrip().endswith(" triples.")
+    store = f"oxigraph:{tmp_path / 'people.db'}"
+    built = run("--store", store, "build", str(people))
+    assert built.exit_code == 0, built.output
+    counted = run(
+        "--store", store, "query", "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a foaf:Person }", "--format", "csv"
+    )
+    assert counted.output == "n\n52\n"  # the mini report's two people and the fifty invented ones
+
+
+def test_generate_refuses_an_extension_it_cannot_write_before_generating_anything(run, tmp_path):
+    result = run("generate", "--people", "50", "-o", str(tmp_path / "people.csv"))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {tmp_path / 'people.csv'}: copgraph generate writes .nq (N-Quads), .trig (TriG), .ttl (Turtle), "
+        ".nt (N-Triples), the format the file's extension names; give the file one of those extensions.\n"
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "data"]
+
+
+def test_a_long_query_on_the_command_line_is_run_as_a_query(run):
+    # Longer than a file name may be: it was once tried as a file first, and failed with "File name too long".
+    names = " ".join(f'"Person {n}"' for n in range(200))
+    query = f'SELECT ?name WHERE {{ VALUES ?name {{ {names} "Ann Example" }} ?p foaf:name ?name }}'
+    assert len(query) > 2000
+    result = run("query", query, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == "name\nAnn Example\n"
+
+
+#: Queries that never end: a join of every triple with every other, four times over; and backtracking in a
+#: regular expression, which rdflib's engine (Python's re) would run for hours.
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+BACKTRACKING = 'ASK { BIND(REGEX("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "^(a+)+$") AS ?x) ?s ?p ?o }'
+
+
+@pytest.mark.parametrize(("store", "query"), [("memory", CROSS_JOIN), ("rdflib", CROSS_JOIN), ("rdflib", BACKTRACKING)])
+def test_the_time_limit_holds_on_the_command_line_whatever_the_store(run, store, query):
+    started = time.monotonic()
+    result = run("--store", store, "query", query, "--timeout", "1")
+    assert result.exit_code == 2
+    assert "The query ran for more than 1 s, the time limit" in result.output
+    assert time.monotonic() - started < 30
+
+
+def test_control_characters_in_an_answer_are_shown_as_question_marks_on_the_terminal(run):
+    # Text from the data (an imported job title) could otherwise clear the screen or retitle the terminal.
+    result = run("query", 'SELECT ?title WHERE { BIND("Lead\\u001B[2J\\u001B]0;owned\\u0007 nurse" AS ?title) }')
+    assert result.exit_code == 0
+    assert "Lead?[2J?]0;owned? nurse" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_csv_shows_control_characters_as_question_marks_on_a_terminal_only(mini_data, tmp_path):
+    import os
+    import pty
+
+    query = 'SELECT ?title WHERE { BIND("Lead\\u001B[2J nurse" AS ?title) }'
+    command = [*copgraph_command(mini_data), "query", query, "--format", "csv"]
+    controller, terminal = pty.openpty()
+    try:
+        subprocess.run(command, stdout=terminal, stderr=subprocess.DEVNULL, timeout=120, check=True)
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal has closed: all is read
+            while chunk := os.read(controller, 4096):
+                shown += chunk
+    finally:
+        os.close(controller)
+    assert shown.decode() == "title\r\nLead?[2J nurse\r\n"
+    # Into a file, the data stays as it is.
+    written = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    assert written.stdout == "title\nLead\x1b[2J nurse\n"
