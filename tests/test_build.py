@@ -73,6 +73,8 @@ def nested(levels: int, opening: str = "[ <https://example.org/p> ", closing: st
         ("deep.ttl", "# a comment\n" + DEEP, 2),
         ("list.ttl", "<https://example.org/a> <https://example.org/b> " + "(" * 10**6 + ")" * 10**6 + " .\n", 1),
         ("just-too-deep.ttl", nested(MAX_NESTING + 1), 1),
+        # An IRI that is not one ('#' and a space): rdflib would read it, so the scan must not see a comment.
+        ("no-comment.ttl", "<https://e.org/a #> <https://e.org/b> " + "[" * 10**6 + "]" * 10**6 + " .\n", 1),
     ],
 )
 def test_a_file_nested_too_deeply_is_refused_before_it_is_parsed(mini_data, tmp_path, name, text, line):

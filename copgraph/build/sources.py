@@ -109,7 +109,7 @@ def _included(path: Path | str) -> Path:
 
 
 # What a scan must step over whole, because a bracket or '#' inside it means nothing: strings (long ones first),
-# IRIs and escapes; then what it looks for.
+# IRIs (whatever they hold, as leniently as rdflib reads them) and escapes; then what it looks for.
 _TOKENS = re.compile(
     rb'''
       (?P<skip>(?:
@@ -117,7 +117,7 @@ _TOKENS = re.compile(
         | \'\'\'(?:[^'\\]++|\\.|'(?!''))*+\'\'\'
         | "(?:[^"\\\n\r]++|\\.)*+"
         | '(?:[^'\\\n\r]++|\\.)*+'
-        | <(?:[^<>"{}|^`\\\x00-\x20]++|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>
+        | <[^<>\n\r]*+>
         | \#[^\n\r]*+
         | \\.
         | [^"'<#\\\[\](){}]++
