@@ -241,11 +241,11 @@ def query(ctx: click.Context, query_or_file: str, fmt: str, limit: int | None, t
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        click.echo(answer.to_csv(), nl=False)
+        _echo_data(answer.to_csv())
     elif fmt == "ttl":
         if answer.graph is None:
             raise UserError(f"A {answer.kind} query answers with a table; ask for table, csv or json.")
-        click.echo(answer.graph.serialize(format="turtle"), nl=False)
+        _echo_data(answer.graph.serialize(format="turtle"))
     else:
         click.echo(_terminal_safe(answer.to_table()))
 
@@ -277,10 +277,9 @@ EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "gexf", "graphml", "csv"]
     "--format",
     "fmt",
     type=click.Choice(EXPORT_FORMATS),
-    default="trig",
-    show_default=True,
     help="RDF: trig, nq and jsonld keep the named graphs (each fact's source); ttl and nt write their union. "
-    "The network, for Gephi and NetworkX: gexf, graphml, or csv (two tables, nodes and edges; needs -o).",
+    "The network, for Gephi and NetworkX: gexf, graphml, or csv (two tables, nodes and edges; needs -o). "
+    "Default: the one -o's extension names, or trig on standard output.",
 )
 @click.option(
     "-o",
@@ -297,12 +296,12 @@ EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "gexf", "graphml", "csv"]
 )
 @click.pass_context
 @reports_errors
-def export(ctx: click.Context, fmt: str, output: Path | None, public: bool) -> None:
+def export(ctx: click.Context, fmt: str | None, output: Path | None, public: bool) -> None:
     """Write the whole graph as RDF, ontology and vocabularies included, or its network for Gephi and NetworkX.
 
     \b
     Example:
-        copgraph export --format ttl -o copgraph.ttl
+        copgraph export -o copgraph.ttl
         copgraph export --format jsonld > copgraph.jsonld
         copgraph export --public --format trig -o public.trig
         copgraph export --format gexf -o copgraph.gexf
@@ -312,6 +311,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, public: bool) -> N
     from copgraph.output.network import NETWORK_FORMATS, network_text, write_tables
     from copgraph.output.rdf import serialise
 
+    fmt = _export_format(fmt, output)
     if fmt == "csv" and output is None:
         raise UserError(
             "The csv export is two tables, nodes and edges, so it needs -o NAME: it writes "
@@ -328,6 +328,29 @@ def export(ctx: click.Context, fmt: str, output: Path | None, public: bool) -> N
     else:
         write_atomically(output, text)
         click.echo(f"Wrote {output} ({fmt}).", err=True)
+
+
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """The format to export: the one asked for, which must agree with the extension of ``output`` if it has one
+    copgraph knows; else the one that extension names; else TriG, on standard output."""
+    from copgraph.output.rdf import FORMATS
+
+    by_suffix = {suffix: name for name, (_, _, suffix) in FORMATS.items()}
+    by_suffix.update({".gexf": "gexf", ".graphml": "graphml", ".csv": "csv"})
+    named = by_suffix.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None and named is not None and named != fmt:
+        raise UserError(
+            f"{output}: its extension names the {named} format, but --format {fmt} was asked for; make them agree "
+            "(or leave --format out)."
+        )
+    if fmt is not None or output is None:
+        return fmt or "trig"
+    if named is None:
+        raise UserError(
+            f"{output}: copgraph export writes the format -o's extension names ({', '.join(by_suffix)}) or the one "
+            "--format asks for; give the file one of those extensions, or say --format."
+        )
+    return named
 
 
 @cli.command()
@@ -605,7 +628,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, merges: 
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("synthetic.nq"),
     show_default=True,
-    help="The N-Quads file to write.",
+    help="The file to write, in the format its extension names: .nq (N-Quads), .trig (TriG), .ttl (Turtle) or "
+    ".nt (N-Triples; Turtle and N-Triples hold the triples without the graph's name).",
 )
 @click.option(
     "--programme-only",
@@ -629,9 +653,11 @@ def generate(people: int, seed: int, output: Path, programme_only: float, hidden
         copgraph generate --people 10000 --seed 1 -o q10k.nq
         copgraph --include q10k.nq stats
         copgraph generate --people 10000 --programme-only 0.3 --hidden 0.02 -o mixed.nq
+        copgraph generate --people 50 -o people.ttl
     """
-    from copgraph.synthetic.generate import write
+    from copgraph.synthetic.generate import output_format, write
 
+    output_format(output)  # an extension it cannot write is said before anything is generated
     with click.progressbar(length=people, label=f"Generating {people:,} people", file=sys.stderr) as bar:
         state = {"done": 0}
 
@@ -640,7 +666,8 @@ def generate(people: int, seed: int, output: Path, programme_only: float, hidden
             state["done"] = done
 
         quads = write(output, people, seed=seed, progress=progress, programme_only=programme_only, hidden=hidden)
-    click.echo(f"Wrote {output}: {quads:,} quads.", err=True)
+    kind = "quads" if output.suffix.lower() in {".nq", ".trig"} else "triples"
+    click.echo(f"Wrote {output}: {quads:,} {kind}.", err=True)
 
 
 @cli.command()
@@ -665,7 +692,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     import socket
 
     from webapp import create_app
-    from webapp.server import serve_until_stopped
+    from webapp.server import serve_until_stopped, stop_on_signals
 
     # The port is taken first, so that a port in use is said at once, not after a minute of loading.
     try:
@@ -684,8 +711,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         "INCLUDE": list(ctx.obj["include"]),
         "AUDIENCE": ctx.obj["audience"] or "public",
     }
+    stop_on_signals()
     try:
         app = create_app(settings=settings, progress=lambda step: click.echo(f"... {step}", err=True))
+    except SystemExit:
+        listening.close()
+        click.echo("copgraph has stopped before it began serving.", err=True)
+        raise
     except BaseException:
         listening.close()
         raise
@@ -717,7 +749,7 @@ def _emit(fmt: str, rows: list[dict], columns: list[str]) -> None:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(flat)
-        click.echo(buffer.getvalue(), nl=False)
+        _echo_data(buffer.getvalue())
     elif not rows:
         click.echo("(nothing found)")
     else:
@@ -890,18 +922,19 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"Existing ties: {len(result.ties)}; ties crossing each boundary:")
-    click.echo(_table(["boundary", "ties"], [[b, n] for b, n in result.crossing_counts.items()]))
+    say = lambda text: click.echo(_terminal_safe(text))  # noqa: E731 (names come from the data)
+    say(f"Existing ties: {len(result.ties)}; ties crossing each boundary:")
+    say(_table(["boundary", "ties"], [[b, n] for b, n in result.crossing_counts.items()]))
     for title, matrix in (
         ("Ties between people, sector by sector", result.sector_matrix),
         ("Ties between people, nation by nation", result.nation_matrix),
     ):
-        click.echo(f"\n{title}")
-        click.echo(_table(["", "", "ties"], [[label(a), label(b), n] for (a, b), n in matrix.items()]))
-    click.echo("\nBoundary-spanning communities (sectors + nations + professions they touch)")
-    click.echo(_table(["community", "index"], [[label(r["community"]), r["index"]] for r in result.spanning[:limit]]))
-    click.echo("\nBrokers (betweenness; lower constraint = more brokerage)")
-    click.echo(
+        say(f"\n{title}")
+        say(_table(["", "", "ties"], [[label(a), label(b), n] for (a, b), n in matrix.items()]))
+    say("\nBoundary-spanning communities (sectors + nations + professions they touch)")
+    say(_table(["community", "index"], [[label(r["community"]), r["index"]] for r in result.spanning[:limit]]))
+    say("\nBrokers (betweenness; lower constraint = more brokerage)")
+    say(
         _table(
             ["who", "betweenness", "constraint", "effective size"],
             [
@@ -910,14 +943,14 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
             ],
         )
     )
-    click.echo(f"\nClusters (Louvain, seeded): {len(result.clusters)}")
+    say(f"\nClusters (Louvain, seeded): {len(result.clusters)}")
     for number, cluster in enumerate(result.clusters[:limit], start=1):
         names = sorted(label(n) for n in cluster if network.nodes[n].get("kind") in {"person", "community"})
-        click.echo(f"{number}. {len(cluster)} nodes: {', '.join(names[:8])}{' ...' if len(names) > 8 else ''}")
+        say(f"{number}. {len(cluster)} nodes: {', '.join(names[:8])}{' ...' if len(names) > 8 else ''}")
     for title, nodes in result.islands.items():
-        click.echo(f"\nIslands: {title}: {len(nodes)}")
+        say(f"\nIslands: {title}: {len(nodes)}")
         for node in nodes[:limit]:
-            click.echo(f"- {label(node)}")
+            say(f"- {label(node)}")
 
 
 def _curie(iri: str) -> str:
@@ -946,6 +979,15 @@ _CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)], 
 def _terminal_safe(text: str) -> str:
     """Text to print on a terminal, each control character (but tab and newline) shown as '?'."""
     return text.translate(_CONTROL)
+
+
+def _echo_data(text: str) -> None:
+    """Print data (CSV, Turtle) exactly as it is into a file or a pipe (click would take out what looks like a
+    colour code: color=True), and safely on a terminal."""
+    if sys.stdout.isatty():
+        click.echo(_terminal_safe(text), nl=False)
+    else:
+        click.echo(text, nl=False, color=True)
 
 
 def main() -> None:

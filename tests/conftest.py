@@ -11,6 +11,7 @@ skipped, saying why, unless COPGRAPH_REQUIRE_SERVER is set (as ``.ci/run`` does)
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import socket
@@ -35,6 +36,86 @@ os.environ["COPGRAPH_CACHE"] = "off"
 
 #: Every kind of store the backend contract runs against.
 STORES = ("memory", "rdflib", "oxigraph", "sparql")
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _processes() -> dict[int, tuple[int, int, str]]:
+    """Every process on the machine: pid -> (parent pid, start time in clock ticks since boot, state)."""
+    found = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended while being read
+        found[int(name)] = (int(fields[1]), int(fields[19]), fields[0])
+    return found
+
+
+def descendants(root: int | None = None) -> dict[tuple[int, int], str]:
+    """The processes below ``root`` (default: this one) that are running, neither ended nor waiting to be
+    reaped: (pid, start time) -> state. The start time tells a process from a later one given the same pid."""
+    processes = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = {}, list(children.get(os.getpid() if root is None else root, []))
+    while todo:
+        pid = todo.pop()
+        _, started, state = processes[pid]
+        if state not in ("Z", "X"):
+            found[pid, started] = state
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def running(process: tuple[int, int]) -> bool:
+    """Whether a process, by (pid, start time) as :func:`descendants` gives it, is still running."""
+    pid, started = process
+    found = _processes().get(pid)
+    return found is not None and found[1] == started and found[2] not in ("Z", "X")
+
+
+def _command_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()[:200]
+    except OSError:
+        return "?"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leaves_no_process_behind():
+    """The suite fails, naming them, if a process it started outlives it.
+
+    This process becomes a subreaper (Linux), so that a process whose parent dies is adopted here rather than
+    by init: a server left running by a killed ``copgraph serve`` is then still below the test process, where it
+    can be found. Servers are given a few seconds to finish stopping.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    before = set(descendants())
+    yield
+    deadline = time.monotonic() + 5
+    while (left := set(descendants()) - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if left:
+        named = "; ".join(f"{pid}: {_command_line(pid)}" for pid, _ in sorted(left))
+        pytest.fail(f"{len(left)} process(es) started by the tests outlived them: {named}", pytrace=False)
+
+
+def stop(process: subprocess.Popen, seconds: float = 10) -> None:
+    """End a server the tests started: SIGTERM, and SIGKILL if it has not ended within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:
@@ -83,8 +164,7 @@ class OxigraphServer:
                 time.sleep(0.1)
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        stop(self.process)
 
 
 @contextlib.contextmanager

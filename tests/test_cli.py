@@ -1,15 +1,17 @@
 """The copgraph command: every command answers, and bad input gets one line and exit status 2."""
 
+import contextlib
 import json
 import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
 from click.testing import CliRunner
-from conftest import TESTS, free_port, make_data_dir
+from conftest import TESTS, free_port, make_data_dir, stop
 
 from copgraph import files
 from copgraph.cli import cli
@@ -156,7 +158,7 @@ def test_serve_says_what_it_is_loading_then_serves_with_waitress(mini_data):
                 assert answer.status == 200
                 assert answer.headers["Server"] == "copgraph"
         finally:
-            server.terminate()
+            stop(server)
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(mini_data):
@@ -171,3 +173,116 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(mini_data):
     assert "cannot listen on 127.0.0.1:" in result.stderr and "choose another with --port" in result.stderr
     assert "... reading" not in result.stderr  # said before loading anything
     assert "Traceback" not in result.stderr
+
+
+def test_generate_writes_the_format_its_extension_names_and_build_reads_it(run, tmp_path):
+    people = tmp_path / "people.ttl"
+    result = run("generate", "--people", "50", "-o", str(people))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {people}: " in result.output and result.output.rstrip().endswith(" triples.")
+    store = f"oxigraph:{tmp_path / 'people.db'}"
+    built = run("--store", store, "build", str(people))
+    assert built.exit_code == 0, built.output
+    counted = run(
+        "--store", store, "query", "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a foaf:Person }", "--format", "csv"
+    )
+    assert counted.output == "n\n52\n"  # the mini report's two people and the fifty invented ones
+
+
+def test_generate_refuses_an_extension_it_cannot_write_before_generating_anything(run, tmp_path):
+    result = run("generate", "--people", "50", "-o", str(tmp_path / "people.csv"))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {tmp_path / 'people.csv'}: copgraph generate writes .nq (N-Quads), .trig (TriG), .ttl (Turtle), "
+        ".nt (N-Triples), the format the file's extension names; give the file one of those extensions.\n"
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "data"]
+
+
+def test_a_long_query_on_the_command_line_is_run_as_a_query(run):
+    # Longer than a file name may be: it was once tried as a file first, and failed with "File name too long".
+    names = " ".join(f'"Person {n}"' for n in range(200))
+    query = f'SELECT ?name WHERE {{ VALUES ?name {{ {names} "Ann Example" }} ?p foaf:name ?name }}'
+    assert len(query) > 2000
+    result = run("query", query, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == "name\nAnn Example\n"
+
+
+#: Queries that never end: a join of every triple with every other, four times over; and backtracking in a
+#: regular expression, which rdflib's engine (Python's re) would run for hours.
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+BACKTRACKING = 'ASK { BIND(REGEX("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "^(a+)+$") AS ?x) ?s ?p ?o }'
+
+
+@pytest.mark.parametrize(("store", "query"), [("memory", CROSS_JOIN), ("rdflib", CROSS_JOIN), ("rdflib", BACKTRACKING)])
+def test_the_time_limit_holds_on_the_command_line_whatever_the_store(run, store, query):
+    started = time.monotonic()
+    result = run("--store", store, "query", query, "--timeout", "1")
+    assert result.exit_code == 2
+    assert "The query ran for more than 1 s, the time limit" in result.output
+    assert time.monotonic() - started < 30
+
+
+def test_control_characters_in_an_answer_are_shown_as_question_marks_on_the_terminal(run):
+    # Text from the data (an imported job title) could otherwise clear the screen or retitle the terminal.
+    result = run("query", 'SELECT ?title WHERE { BIND("Lead\\u001B[2J\\u001B]0;owned\\u0007 nurse" AS ?title) }')
+    assert result.exit_code == 0
+    assert "Lead?[2J?]0;owned? nurse" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_csv_shows_control_characters_as_question_marks_on_a_terminal_only(mini_data, tmp_path):
+    import os
+    import pty
+
+    query = 'SELECT ?title WHERE { BIND("Lead\\u001B[2J nurse" AS ?title) }'
+    command = [*copgraph_command(mini_data), "query", query, "--format", "csv"]
+    controller, terminal = pty.openpty()
+    try:
+        subprocess.run(command, stdout=terminal, stderr=subprocess.DEVNULL, timeout=120, check=True)
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal has closed: all is read
+            while chunk := os.read(controller, 4096):
+                shown += chunk
+    finally:
+        os.close(controller)
+    assert shown.decode() == "title\r\nLead?[2J nurse\r\n"
+    # Into a file, the data stays as it is.
+    written = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    assert written.stdout == "title\nLead\x1b[2J nurse\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["validate"], ["export", "--format", "nt"], ["stats"], ["--store", "oxigraph:{tmp}/deep.db", "build", "{deep}"]],
+    ids=["validate", "export", "stats", "build"],
+)
+def test_a_file_nested_a_million_deep_is_refused_in_a_sentence_and_nothing_runs(run, tmp_path, command):
+    # It once took a validation 6.8 GB and 103 s; now it is refused before anything parses it.
+    deep = tmp_path / "deep.ttl"
+    deep.write_text("<https://e.org/a> <https://e.org/b> " + "[" * 10**6 + "]" * 10**6 + " .\n")
+    args = [part.format(tmp=tmp_path, deep=deep) for part in command]
+    started = time.monotonic()
+    result = run(*([] if "build" in command else ["--include", str(deep)]), *args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"Error: {deep}, line 1: brackets nested more than 64 deep; copgraph reads RDF nested at most 64 levels "
+        "('[', '(' and '{'), so that no file can exhaust the machine. Write the data flatter."
+    )
+    assert time.monotonic() - started < 20
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "deep.ttl"]  # no store, no export
+
+
+def test_a_triple_term_is_refused_at_build_and_no_store_is_made(run, tmp_path):
+    terms = tmp_path / "terms.nq"
+    terms.write_text(
+        "<https://e.org/a> <https://e.org/b> <https://e.org/c> <https://e.org/g> .\n"
+        "<https://e.org/a> <https://e.org/says> <<( <https://e.org/a> <https://e.org/b> <https://e.org/c> )>> "
+        "<https://e.org/g> .\n"
+    )
+    result = run("--store", f"oxigraph:{tmp_path / 'terms.db'}", "build", str(terms))
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith(f"Error: {terms}, line 2: an RDF 1.2 triple term or annotation")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "terms.nq"]

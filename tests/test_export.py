@@ -257,3 +257,37 @@ def test_a_name_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     nodes, _ = csv_tables(network)
     labels = [row["label"] for row in csv.DictReader(io.StringIO(nodes))]
     assert labels == ['\'=HYPERLINK("http://evil","click")', "'-1 lives", "A-Z of care"]
+
+
+@pytest.mark.parametrize(
+    ("name", "rdflib_format", "named"),
+    [("x.ttl", "turtle", False), ("x.nt", "nt", False), ("x.TRIG", "trig", True), ("x.jsonld", "json-ld", True)],
+)
+def test_without_a_format_the_extension_of_the_file_names_it(run, out, name, rdflib_format, named):
+    result = run("-o", str(out / name))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {out / name} ({name.rsplit('.', 1)[1].lower()}).\n"
+    read = Dataset()
+    read.parse(out / name, format=rdflib_format)  # Turtle is refused by an N-Triples parser, TriG by Turtle's
+    graphs = {g.identifier for g in read.graphs() if len(g)}
+    assert (len(graphs) > 1) is named and len(read) > 100
+
+
+def test_a_format_and_an_extension_that_disagree_are_refused(run, out):
+    result = run("--format", "trig", "-o", str(out / "x.ttl"))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {out / 'x.ttl'}: its extension names the ttl format, but --format trig was asked for; make them "
+        "agree (or leave --format out).\n"
+    )
+    assert list(out.iterdir()) == []
+
+
+def test_an_extension_copgraph_does_not_know_needs_a_format(run, out):
+    result = run("-o", str(out / "x.rdf"))
+    assert result.exit_code == 2
+    assert "x.rdf: copgraph export writes the format -o's extension names (.ttl, .nt, .nq, .trig, .jsonld" in (
+        result.output
+    )
+    assert list(out.iterdir()) == []
+    assert run("--format", "nt", "-o", str(out / "x.rdf")).exit_code == 0  # said outright, it is written

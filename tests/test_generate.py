@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from rdflib import RDF, SKOS, Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDFS
 
 import copgraph.synthetic.generate as generator
@@ -322,6 +323,33 @@ def test_write_puts_every_quad_in_the_file_and_nothing_else_in_the_folder(tmp_pa
     assert [p.name for p in tmp_path.iterdir()] == ["synthetic.nq"]
 
 
+@pytest.mark.parametrize(
+    ("name", "rdflib_format", "named"),
+    [("x.nq", "nquads", True), ("x.trig", "trig", True), ("x.ttl", "turtle", False), ("x.NT", "nt", False)],
+)
+def test_the_file_is_written_in_the_format_its_extension_names(tmp_path, name, rdflib_format, named):
+    path = tmp_path / name
+    assert write(path, 60, seed=2) == len(list(generate(60, seed=2)))
+    expected = parse(generate(60, seed=2)).graph(GRAPH_NAME)
+    read = Dataset()
+    read.parse(path, format=rdflib_format)
+    # TriG and N-Quads keep the synthetic graph's name; Turtle and N-Triples hold its triples and no graph.
+    graph = read.graph(GRAPH_NAME) if named else read.default_graph
+    assert set(graph) == set(expected) and len(expected) > 500
+    assert {g.identifier for g in read.graphs() if len(g)} == {GRAPH_NAME if named else DATASET_DEFAULT_GRAPH_ID}
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.jsonld", "x", "x.nq.gz"])
+def test_an_extension_it_cannot_write_is_refused_naming_those_it_can(tmp_path, name):
+    with pytest.raises(CopgraphError) as refused:
+        write(tmp_path / name, 10)
+    assert str(refused.value) == (
+        f"{tmp_path / name}: copgraph generate writes .nq (N-Quads), .trig (TriG), .ttl (Turtle), .nt (N-Triples), "
+        "the format the file's extension names; give the file one of those extensions."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
 def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch, interruption):
     real = generator.generate
@@ -373,8 +401,9 @@ def test_a_seed_that_is_not_a_whole_number_is_a_sentence():
 def test_a_missing_folder_or_a_folder_as_the_path_is_a_sentence(tmp_path):
     with pytest.raises(CopgraphError, match=r"the folder .*nowhere does not exist"):
         write(tmp_path / "nowhere" / "synthetic.nq", 10)
+    (tmp_path / "folder.nq").mkdir()
     with pytest.raises(CopgraphError, match="it is a folder; give the name of a file"):
-        write(tmp_path, 10)
+        write(tmp_path / "folder.nq", 10)
 
 
 def test_shares_of_programme_only_and_hidden_people_change_nothing_else(tmp_path):

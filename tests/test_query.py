@@ -137,3 +137,30 @@ def test_a_query_can_come_from_a_file(tmp_path):
     assert query_text(str(path)) == "ASK { ?s ?p ?o }"
     with pytest.raises(CopgraphError, match="No query file"):
         query_text(str(tmp_path / "missing.rq"))
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        (
+            "communities-by-thme",
+            "'communities-by-thme' is neither an example query, a file nor a query. Did you mean "
+            "'communities-by-theme'? 'copgraph examples' lists the example queries.",
+        ),
+        (
+            "./my-query",
+            "No query file ./my-query: no such file; give a query, the path of a file or an example's name.",
+        ),
+        ("queries/mine.txt", "No query file queries/mine.txt: no such file"),
+        (".", ". is a folder; give a query, the path of a file or an example's name."),
+    ],
+)
+def test_a_name_that_is_neither_an_example_nor_a_file_is_said_to_be_so(argument, message):
+    with pytest.raises(CopgraphError) as refused:
+        query_text(argument)
+    assert str(refused.value).startswith(message)
+
+
+@pytest.mark.parametrize("query", ["ASK{}", "DESCRIBE<https://w3id.org/copgraph/id/cohort/x>", "SELECT*{?s?p?o}"])
+def test_a_query_of_one_word_is_still_a_query(query):
+    assert query_text(query) == query

@@ -9,6 +9,8 @@ offers them one click away.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,10 @@ from copgraph import files
 from copgraph.errors import CopgraphError
 
 __all__ = ["Example", "example_text", "load_examples", "query_text"]
+
+#: An argument made only of these is a name (of an example or a file), never a query: every query has a space,
+#: a brace, an angle bracket or a colon.
+_ONE_NAME = re.compile(r"[\w.~/\\-]+")
 
 
 @dataclass(frozen=True)
@@ -73,4 +79,17 @@ def query_text(argument: str) -> str:
             ) from None
         except (OSError, UnicodeDecodeError) as error:
             raise CopgraphError(f"The query file {argument} cannot be read: {error}.") from None
+    if _ONE_NAME.fullmatch(argument):  # no query is one word of these: it names an example or a file not there
+        if path.is_dir():
+            raise CopgraphError(f"{argument} is a folder; give a query, the path of a file or an example's name.")
+        if "/" in argument or "\\" in argument or path.suffix:
+            raise CopgraphError(
+                f"No query file {argument}: no such file; give a query, the path of a file or an example's name."
+            )
+        close = difflib.get_close_matches(argument, [example.name for example in load_examples()], n=1)
+        raise CopgraphError(
+            f"'{argument}' is neither an example query, a file nor a query."
+            + (f" Did you mean '{close[0]}'?" if close else "")
+            + " 'copgraph examples' lists the example queries."
+        )
     return argument

@@ -59,6 +59,8 @@ class Answers(Protocol):
 
 _PR_SET_PDEATHSIG = 1
 
+_STOPPING = "The server is stopping; try again in a moment."
+
 
 def _die_with_parent(parent: int) -> None:
     """Be killed by the kernel when the parent process dies (Linux); if it has died already, go now."""
@@ -211,7 +213,7 @@ class QueryWorkers:
         :class:`QueryBusy` when no worker was free in time)."""
         check(text)
         if self._closed:
-            raise QueryBusy("The server is stopping; try again in a moment.")
+            raise QueryBusy(_STOPPING)
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
@@ -232,7 +234,10 @@ class QueryWorkers:
             status, payload = connection.recv()
         except (EOFError, OSError):
             self._retire(worker)
-            worker = None if self._closed else self._start()
+            if self._closed:  # the workers were ended while this query ran: the server is stopping
+                worker = None
+                raise QueryBusy(_STOPPING) from None
+            worker = self._start()
             raise CopgraphError(
                 "The query stopped its worker (it may have used too much memory); narrow it down."
             ) from None

@@ -22,10 +22,10 @@ Everything is in one named graph, :data:`GRAPH_NAME`, which says that its conten
 treats it like a report section, so ``copgraph validate`` checks it like the real data. Ten thousand people make
 about 107,000 quads; a hundred thousand, 1.07 million in about two seconds.
 
-The output is N-Quads, streamed line by line, and the same ``(people, seed)`` always gives byte-identical output,
-in any process: nothing depends on set order, and the only source of randomness is
-:meth:`random.Random.random` of a generator seeded with ``seed``, the one method whose sequence Python promises
-to keep across versions (``choices``, ``sample`` and ``shuffle`` may change).
+The output is N-Quads, streamed line by line (:func:`write` also writes TriG, Turtle or N-Triples), and the
+same ``(people, seed)`` always gives byte-identical output, in any process: nothing depends on set order, and the
+only source of randomness is :meth:`random.Random.random` of a generator seeded with ``seed``, the one method
+whose sequence Python promises to keep across versions (``choices``, ``sample`` and ``shuffle`` may change).
 
 Each community's quads, and each cohort's, are written in one run of lines: first its members (participants),
 then what it is (type, name, themes, ...). The order changes no fact, but it changes speed. Oxigraph's in-memory
@@ -64,7 +64,7 @@ from copgraph.errors import CopgraphError
 from copgraph.files import write_atomically
 from copgraph.namespaces import BASE, COP, ID, SCHEMES, SDO
 
-__all__ = ["GRAPH_NAME", "generate", "write"]
+__all__ = ["FORMATS", "GRAPH_NAME", "generate", "output_format", "write"]
 
 #: The named graph that holds everything :func:`generate` invents.
 GRAPH_NAME = URIRef(BASE + "graph/synthetic")
@@ -1014,6 +1014,27 @@ def _lines(
         progress(people, people)
 
 
+#: What :func:`write` writes, by the file's extension.
+FORMATS = {
+    ".nq": "N-Quads",
+    ".trig": "TriG",
+    ".ttl": "Turtle",
+    ".nt": "N-Triples",
+}
+
+
+def output_format(path: Path | str) -> str:
+    """The extension of :data:`FORMATS` that ``path`` has, or a :class:`CopgraphError` naming those it could have."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(f"{extension} ({name})" for extension, name in FORMATS.items())
+        raise CopgraphError(
+            f"{path}: copgraph generate writes {known}, the format the file's extension names; "
+            "give the file one of those extensions."
+        )
+    return suffix
+
+
 def write(
     path: Path | str,
     people: int,
@@ -1023,24 +1044,35 @@ def write(
     programme_only: float = 0.0,
     hidden: float = 0.0,
 ) -> int:
-    """Write :func:`generate`'s output to ``path`` atomically; return the number of quads written.
+    """Write :func:`generate`'s output to ``path`` atomically, in the format its extension names
+    (:data:`FORMATS`); return the number of quads written.
 
-    The file is written whole or not at all (:func:`copgraph.files.write_atomically`).
+    N-Quads is what :func:`generate` yields; TriG is the same quads as one block of the graph
+    :data:`GRAPH_NAME`; Turtle and N-Triples are the triples without the graph's name (a build reads them into
+    a graph named after the file). The Turtle is written one triple a line, as N-Triples, which Turtle is a
+    superset of. The file is written whole or not at all (:func:`copgraph.files.write_atomically`).
 
     Raises
     ------
     CopgraphError
-        For bad input (see :func:`generate`), a folder that does not exist, or a path that cannot be written.
+        For an extension that names none of :data:`FORMATS`, bad input (see :func:`generate`), a folder that
+        does not exist, or a path that cannot be written.
     """
     path = Path(path)
+    suffix = output_format(path)
     lines = generate(people, seed=seed, progress=progress, programme_only=programme_only, hidden=hidden)
+    in_graph = f" <{GRAPH_NAME}> .\n"
     count = 0
 
     def write_lines(out) -> None:
         nonlocal count
+        if suffix == ".trig":
+            out.write(f"<{GRAPH_NAME}> {{\n")
         for line in lines:
-            out.write(line)
+            out.write(line if suffix == ".nq" else line[: -len(in_graph)] + " .\n")
             count += 1
+        if suffix == ".trig":
+            out.write("}\n")
 
     write_atomically(path, write_lines)
     return count
