@@ -120,7 +120,7 @@ def test_every_graph_has_a_table_twin(client):
 
 def test_boundaries_page_shows_matrices_brokers_clusters_and_islands(client):
     html = client.get("/boundaries").get_data(as_text=True)
-    for heading in ("sector by sector", "nation by nation", "Brokers", "Clusters", "Islands"):
+    for heading in ("sector by sector", "nation by nation", "Brokers", "Clusters", "Gaps in the data"):
         assert heading in html
 
 
