@@ -122,3 +122,55 @@ class TestBoundaries:
         assert response.status_code == 400 and "sector or nation" in response.get_data(as_text=True)
         response = client.get("/boundaries/ties?by=sector&a=vocab/sector/nope&b=vocab/sector/nhs")
         assert response.status_code == 404 and "vocab/sector/nope" in response.get_data(as_text=True)
+
+
+class TestExplore:
+    def test_the_first_view_is_communities_and_their_themes_each_coloured_as_its_group(self, client):
+        data = client.get("/explore.json").get_json()
+        assert {n["kind"] for n in data["nodes"]} == {"community", "theme"}
+        groups = data["options"]["groups"]
+        for node in data["nodes"]:
+            assert node["color"] == groups[node["group"]]["color"]
+            assert node["shape"] == groups[node["group"]]["shape"]
+        html = client.get("/explore").get_data(as_text=True)
+        for kind in ("community", "theme"):
+            assert f'data-kind="{kind}" data-color="{groups[kind]["color"]["background"]}"' in html
+
+    def test_focus_takes_a_name_and_the_type_ahead_finds_names(self, client):
+        by_name = client.get("/explore.json?focus=SEL+Polypharmacy&hops=1").get_json()
+        by_id = client.get("/explore.json?focus=id/community/sel-polypharmacy&hops=1").get_json()
+        assert by_name["nodes"] == by_id["nodes"]
+        assert by_name["focus"] == "https://w3id.org/copgraph/id/community/sel-polypharmacy"
+        found = client.get("/explore/names?q=polyph").get_json()
+        assert found[0]["label"].lower().startswith("polypharmacy")
+        assert {
+            "label": "SEL Polypharmacy Community of Practice",
+            "kind": "community",
+            "id": "id/community/sel-polypharmacy",
+        } in found
+        phil = [row["label"] for row in client.get("/explore/names?q=phil").get_json()]
+        assert "Phil Southworth" in phil and "Philip Lusty" in phil
+
+    def test_the_view_downloads_as_gexf_and_csv(self, client):
+        url = "focus=id/community/sel-polypharmacy&hops=1"
+        view = client.get(f"/explore.json?{url}").get_json()
+        gexf = client.get(f"/explore.gexf?{url}")
+        assert gexf.headers["Content-Disposition"] == 'attachment; filename="copgraph-view.gexf"'
+        assert gexf.get_data(as_text=True).count("<node ") == len(view["nodes"])
+        nodes = read_csv(client.get(f"/explore.csv?table=nodes&{url}"))
+        links = read_csv(client.get(f"/explore.csv?table=links&{url}"))
+        assert len(nodes) - 1 == len(view["nodes"]) and len(links) - 1 == len(view["edges"])
+        assert client.get(f"/explore.csv?table=nope&{url}").status_code == 400
+
+    def test_the_suggested_layer_links_nodes_of_the_view(self, client):
+        url = "focus=id/person/phil-southworth&hops=2"
+        shown = {n["id"] for n in client.get(f"/explore.json?{url}").get_json()["nodes"]}
+        layer = client.get(f"/explore/suggested.json?{url}").get_json()
+        assert layer["edges"]
+        for edge in layer["edges"]:
+            assert edge["from"] in shown and edge["to"] in shown and edge["title"].startswith("Suggested: ")
+
+    def test_clusters_come_with_their_names(self, client):
+        data = client.get("/explore.json").get_json()
+        assert any("Medicines optimisation" in c["title"] for c in data["clusters"])
+        assert all(-1 <= n["cluster"] < len(data["clusters"]) for n in data["nodes"])
