@@ -174,3 +174,38 @@ class TestExplore:
         data = client.get("/explore.json").get_json()
         assert any("Medicines optimisation" in c["title"] for c in data["clusters"])
         assert all(-1 <= n["cluster"] < len(data["clusters"]) for n in data["nodes"])
+
+
+class TestQueryEditor:
+    def test_results_show_labels_beside_iris_and_a_chart_for_a_grouped_count(self, client):
+        query = "SELECT ?cohort (COUNT(?s) AS ?n) WHERE { ?s a cop:Session ; cop:cohort ?cohort } GROUP BY ?cohort"
+        html = client.get("/query", query_string={"query": query}).get_data(as_text=True)
+        assert '<a href="/id/cohort/2019-20">2019-20 cohort</a> <span class="iri-beside">cohort:2019-20</span>' in html
+        assert '<figure class="query-chart"><svg' in html and "n by cohort" in html
+
+    def test_no_chart_for_an_answer_that_is_not_a_grouped_count(self, client):
+        html = client.get("/query?example=sel-polypharmacy-meetings").get_data(as_text=True)
+        assert "query-chart" not in html
+
+    def test_downloads_go_through_the_endpoint(self, client):
+        html = client.get("/query?example=communities-working-on-medicines").get_data(as_text=True)
+        for fmt in ("csv", "json", "tsv"):
+            assert re.search(
+                rf'href="/sparql\?query=[^"]+format={fmt}&amp;download=1" download="copgraph-results\.{fmt}"', html
+            )
+
+    def test_a_syntax_error_names_its_line_and_column_for_the_editor(self, client):
+        html = client.get("/query", query_string={"query": "SELECT ?x\nWHERE { ?x a }"}).get_data(as_text=True)
+        assert 'data-line="2" data-column="9"' in html and "at line 2, column 9" in html
+
+    def test_the_side_lists_classes_and_properties_with_counts(self, client, graph):
+        html = client.get("/query").get_data(as_text=True)
+        count = graph.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a foaf:Person }").rows[0][0].toPython()
+        assert re.search(rf'>foaf:Person</a> <span class="count">{count}</span>', html)
+        assert ">rdfs:label</a>" in html
+
+    def test_the_editor_is_served_from_the_app_with_its_licences(self, client):
+        with client.get("/static/codemirror/codemirror.min.js") as script:
+            assert script.status_code == 200 and b"CopgraphEditor" in script.data
+        with client.get("/static/codemirror/LICENSES.txt") as licences:
+            assert "@codemirror/view" in licences.get_data(as_text=True) and "MIT" in licences.get_data(as_text=True)

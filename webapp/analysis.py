@@ -37,6 +37,7 @@ def synergies():
         "synergies.html",
         rows=rows[:200],
         total=len(rows),
+        top=max((r["score"] for r in rows), default=0),
         network=network,
         cohorts=cohorts,
         themes=themes,

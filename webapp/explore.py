@@ -277,6 +277,7 @@ def explore():
         professions=s.choices("profession"),
         args=request.args,
         kinds=_shown_kinds(),
+        present={kind for _, kind in sub.nodes(data="kind")},
         focus_label=s.network.nodes[_focus_node(focus)]["label"] if focus else "",
     )
 

@@ -8,13 +8,12 @@ worker process with the app's time and row limits.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import PREFIXES
 from copgraph.output.rdf import MEDIA_TYPES
 from copgraph.query.check import UpdateRefused
-from copgraph.query.examples import example_text, load_examples
 from copgraph.query.workers import QueryBusy, QueryTimeout
 from webapp.security import error_response
 from webapp.state import state
@@ -101,24 +100,7 @@ def endpoint():
 
 @bp.route("/query")
 def editor():
-    examples = load_examples()
-    text = request.args.get("query")
-    chosen = request.args.get("example")
-    if text is None and chosen:
-        text = example_text(chosen)
-    answer, error = None, None
-    if text:
-        try:
-            answer = state().workers.run(text)
-        except CopgraphError as problem:
-            error = str(problem)
-    return render_template(
-        "query.html",
-        examples=examples,
-        text=text or examples[0].text if examples else "",
-        answer=answer,
-        error=error,
-        prefixes=PREFIXES,
-        max_rows=state().workers.max_rows,
-        ran=bool(text),
-    )
+    """The SPARQL editor (:mod:`webapp.query_editor`)."""
+    from webapp import query_editor
+
+    return query_editor.page()
