@@ -438,13 +438,27 @@ def _classify(network: nx.Graph, result: Boundaries, *, chunk: int = 1 << 22) ->
             quick = bits[attribute] if bits[attribute] is not None else mine
             counts[boundary] += int(_crossing(quick[u], quick[v]).sum())
             if attribute in matrices:
-                matrices[attribute] += _cell_counts(mine[u], mine[v], len(values))
+                if bits[attribute] is not None:
+                    matrices[attribute] += _cell_counts_of_bits(bits[attribute][u], bits[attribute][v], len(values))
+                else:
+                    matrices[attribute] += _cell_counts(mine[u], mine[v], len(values))
     for attribute, found in matrices.items():
         values = codes[attribute][1]
         matrix = {(values[a], values[b]): int(found[a, b]) for a, b in zip(*np.nonzero(found), strict=True)}
         setattr(result, f"{attribute[:-1]}_matrix", dict(sorted(matrix.items())))
     result.crossing_counts = counts
     return len(pairs)
+
+
+def _cell_counts_of_bits(mine: np.ndarray, theirs: np.ndarray, size: int) -> np.ndarray:
+    """:func:`_cell_counts` for rows of bit sets: one pass over the ties for each pair of values."""
+    counts = np.zeros((size, size), dtype=np.int64)
+    has = [((mine >> np.uint64(a)) & np.uint64(1)).astype(bool) for a in range(size)]
+    got = [((theirs >> np.uint64(a)) & np.uint64(1)).astype(bool) for a in range(size)]
+    for a in range(size):
+        for b in range(a, size):
+            counts[a, b] = int(((has[a] & got[b]) | (has[b] & got[a])).sum())
+    return counts
 
 
 def _cell_counts(mine: np.ndarray, theirs: np.ndarray, size: int) -> np.ndarray:
@@ -656,7 +670,9 @@ def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boun
         result.spanning.append({"community": community, "index": sum(len(v) for v in touched.values()), **touched})
     result.spanning.sort(key=lambda row: (-row["index"], network.nodes[row["community"]].get("label", "")))
 
-    working = network.copy()  # a graph of its own: a subgraph view is several times slower to walk
+    # One copy without the cohorts (a subgraph view is several times slower to walk); the isolated nodes are taken
+    # out of it for the clusters, once the brokers are found.
+    working = network.copy()
     working.remove_nodes_from([n for n, kind in network.nodes(data="kind") if kind == "cohort"])
     if working.number_of_nodes() <= EXACT_BETWEENNESS:
         sources = list(working)
@@ -670,7 +686,7 @@ def boundaries(network: nx.Graph, *, seed: int = 42, samples: int = 100) -> Boun
     candidates = sorted(candidates, key=lambda n: (-betweenness[n], n))[:BROKERS]
     brokerage = _brokerage(working, candidates)
 
-    linked = working.copy()
+    linked = working
     linked.remove_nodes_from([n for n in working if not working.degree(n)])
     if linked.number_of_nodes() <= EXACT_BETWEENNESS:
         clusters = nx.community.louvain_communities(linked, seed=seed)
