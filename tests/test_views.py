@@ -93,7 +93,7 @@ class TestBoundaries:
     def test_no_target_is_suggested_more_than_twice(self, client, app):
         html = client.get("/boundaries").get_data(as_text=True)
         section = html[html.index('id="introductions"') : html.index("Communities that span boundaries")]
-        targets = re.findall(r'<td><a href="([^"]+)">[^<]*</a> <span class="kind">', section)
+        targets = re.findall(r'<td data-label="to"><a href="([^"]+)">', section)
         assert targets and max(targets.count(t) for t in targets) <= 2
 
     def test_gaps_say_what_data_would_fill_them_and_clusters_have_names(self, client):
@@ -209,3 +209,27 @@ class TestQueryEditor:
             assert script.status_code == 200 and b"CopgraphEditor" in script.data
         with client.get("/static/codemirror/LICENSES.txt") as licences:
             assert "@codemirror/view" in licences.get_data(as_text=True) and "MIT" in licences.get_data(as_text=True)
+
+
+NEW_PAGES = [
+    "/cohorts",
+    "/boundaries",
+    "/boundaries/ties",
+    "/boundaries/ties?by=nation&a=vocab/place/england&b=vocab/place/england",
+    "/synergies",
+    "/explore",
+    "/explore?focus=SEL+Polypharmacy&hops=2",
+    "/query?example=communities-working-on-medicines",
+    "/query?query=SELECT+%3Fc+(COUNT(%3Fs)+AS+%3Fn)+WHERE+%7B+%3Fs+cop%3Acohort+%3Fc+%7D+GROUP+BY+%3Fc",
+]
+
+
+@pytest.mark.parametrize("url", NEW_PAGES)
+def test_the_pages_keep_the_strict_policy_no_inline_script_or_style(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    html = response.get_data(as_text=True)
+    assert not re.search(r"""(src|href)=["']https?://""", html), url
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+    assert not re.search(r"\sstyle=", html), url
