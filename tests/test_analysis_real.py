@@ -169,6 +169,12 @@ def test_counted_ties_are_the_listed_ties(network):
         assert count == sum(boundary in t["crosses"] for t in result.ties), boundary
 
 
+def test_the_first_ties_are_listed_without_the_others_and_in_the_same_order(network):
+    listed = [{**t} for t in boundaries(network).ties]
+    assert ties_between(network, limit=25) == listed[:25]
+    assert ties_between(network, limit=10_000) == listed
+
+
 def test_every_heatmap_cell_lists_as_many_ties_as_it_counts(network):
     result = boundaries(network)
     for attribute, matrix in (("sectors", result.sector_matrix), ("nations", result.nation_matrix)):

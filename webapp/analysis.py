@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -155,8 +154,7 @@ def _cell_ties(args) -> tuple[list[dict], str, int | None]:
     name = _boundary_view()["name"]
     by = args.get("by", "")
     if not by:
-        ties = list(itertools.islice(s.boundaries.ties, TIES_LISTED))
-        return ties, "Every collaboration tie", len(s.boundaries.ties)
+        return ties_between(network, limit=TIES_LISTED), "Every collaboration tie", len(s.boundaries.ties)
     if by not in MATRICES:
         abort(400, f"'by' is the matrix a cell belongs to: sector or nation, not '{by}'.")
     a, b = (BASE + args.get(key, "").strip().lstrip("/") for key in ("a", "b"))

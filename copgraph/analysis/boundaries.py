@@ -240,15 +240,17 @@ def _tie_between(network: nx.Graph, u: str, v: str) -> list[str]:
     return sorted(how)
 
 
-def ties_between(network: nx.Graph, attribute: str, a: str, b: str, *, limit: int = 500) -> list[dict]:
-    """The collaboration ties behind one cell of a boundary matrix: between a person or community with ``a``
-    among its ``attribute`` values (``sectors``, ``nations`` ...) and one with ``b``, as :class:`Ties` lists
-    them, at most ``limit`` (the matrix holds how many there are in all)."""
-    found: dict[tuple[str, str], None] = {}
-    holders = [n for n in sorted(network) if network.nodes[n].get("kind") in ACTORS]
-    for u in holders:
-        mine = network.nodes[u].get(attribute, ())
-        if a not in mine and b not in mine:
+def ties_between(
+    network: nx.Graph, attribute: str | None = None, a: str | None = None, b: str | None = None, *, limit: int = 500
+) -> list[dict]:
+    """The first ``limit`` collaboration ties, as :class:`Ties` lists them and in its order, found without listing
+    the others (at national size there are millions). With ``attribute``, only the ties behind one cell of a
+    boundary matrix: between a person or community with ``a`` among its ``attribute`` values (``sectors``,
+    ``nations`` ...) and one with ``b`` (the matrix holds how many there are in all)."""
+    found: list[tuple[str, str]] = []
+    for u in sorted(n for n, kind in network.nodes(data="kind") if kind in ACTORS):
+        mine = network.nodes[u].get(attribute, ()) if attribute else ()
+        if attribute and a not in mine and b not in mine:
             continue
         partners: set[str] = set()
         for hub in _hubs_of(network, u):
@@ -256,23 +258,23 @@ def ties_between(network: nx.Graph, attribute: str, a: str, b: str, *, limit: in
             if _HUB_TIE[network.nodes[hub]["kind"]][1] or network.nodes[u]["kind"] == "community":
                 partners.update(people)
             partners.update(communities)
-        for v in sorted(partners - {u}):
-            theirs = network.nodes[v].get(attribute, ())
-            if (a in mine and b in theirs) or (b in mine and a in theirs):
-                found[(u, v) if u < v else (v, u)] = None
+        # each pair once, from its first end: a pair behind a cell has a or b at both ends, so its first end is
+        # one of those looked at
+        for v in sorted(p for p in partners if p > u):
+            theirs = network.nodes[v].get(attribute, ()) if attribute else ()
+            if not attribute or (a in mine and b in theirs) or (b in mine and a in theirs):
+                found.append((u, v))
         if len(found) >= limit:
             break
-    out = []
-    for u, v in sorted(found)[:limit]:
-        out.append(
-            {
-                "source": u,
-                "target": v,
-                "how": "; ".join(_tie_between(network, u, v)),
-                "crosses": list(crossed(network, u, v)),
-            }
-        )
-    return out
+    return [
+        {
+            "source": u,
+            "target": v,
+            "how": "; ".join(_tie_between(network, u, v)),
+            "crosses": list(crossed(network, u, v)),
+        }
+        for u, v in found[:limit]
+    ]
 
 
 def diverse(items, key, per_target: int = 2) -> list:
