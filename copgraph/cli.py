@@ -882,13 +882,14 @@ def _pieces(count: int) -> str:
     type=ANALYSIS_FORMATS,
     default="table",
     show_default=True,
-    help="How to print the result; csv lists every existing tie with the boundaries it crosses.",
+    help="How to print the result; csv lists every collaboration tie with the boundaries it crosses.",
 )
 @click.pass_context
 @reports_errors
 def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
-    """Which boundaries existing ties cross, sector by sector and nation by nation; spanners, brokers,
-    clusters and islands.
+    """Who works with whom across boundaries: ties through shared work, organisations, themes and places (a
+    shared cohort is context, not a tie), sector by sector and nation by nation; spanners, brokers, clusters
+    named by their themes, and gaps in the data with what would fill them.
 
     \b
     Example:
@@ -896,12 +897,14 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
         copgraph boundaries --format json > boundaries.json
         copgraph boundaries --format csv > ties.csv
     """
-    from copgraph.analysis.boundaries import boundaries
+    from copgraph.analysis.boundaries import boundaries, broker_words
 
     network = _open(ctx).network()
     result = boundaries(network)
     names = network.graph.get("labels", {})
     label = lambda node: network.nodes[node]["label"] if node in network else names.get(node, node)  # noqa: E731
+    cluster_names = [" · ".join(label(t) for t in themes) or "no theme" for themes in result.cluster_themes]
+    top = max((r["betweenness"] for r in result.brokers), default=0)
     if fmt == "csv":
         rows = [
             {"source": label(t["source"]), "target": label(t["target"]), "how": t["how"], "crosses": t["crosses"]}
@@ -911,46 +914,66 @@ def boundaries_command(ctx: click.Context, limit: int, fmt: str) -> None:
         return
     if fmt == "json":
         data = {
+            "tie_counts": result.tie_counts,
             "crossing_counts": result.crossing_counts,
             "sector_matrix": [{"a": label(a), "b": label(b), "ties": n} for (a, b), n in result.sector_matrix.items()],
             "nation_matrix": [{"a": label(a), "b": label(b), "ties": n} for (a, b), n in result.nation_matrix.items()],
             "ties": [{**t, "source": label(t["source"]), "target": label(t["target"])} for t in result.ties],
             "spanning": [{**row, "community": label(row["community"])} for row in result.spanning[:limit]],
-            "brokers": [{**row, "node": label(row["node"])} for row in result.brokers[:limit]],
-            "clusters": [[label(n) for n in cluster] for cluster in result.clusters],
-            "islands": {k: [label(n) for n in v] for k, v in result.islands.items()},
+            "brokers": [
+                {**row, "node": label(row["node"]), "in_words": broker_words(row, top)}
+                for row in result.brokers[:limit]
+            ],
+            "clusters": [
+                {"themes": [label(t) for t in themes], "members": [label(n) for n in cluster]}
+                for cluster, themes in zip(result.clusters, result.cluster_themes, strict=True)
+            ],
+            "gaps": [
+                {"gap": gap.title, "fill": gap.fill, "count": len(gap.nodes), "which": [label(n) for n in gap.nodes]}
+                for gap in result.gaps
+            ],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     say = lambda text: click.echo(_terminal_safe(text))  # noqa: E731 (names come from the data)
-    say(f"Existing ties: {len(result.ties)}; ties crossing each boundary:")
+    say(
+        f"Collaboration ties: {len(result.ties)} (a shared cohort is context, not a tie); by kind "
+        f"(a tie of two kinds counts in both):"
+    )
+    say(_table(["through", "ties"], [[kind, n] for kind, n in result.tie_counts.items()]))
+    say("\nTies crossing each boundary:")
     say(_table(["boundary", "ties"], [[b, n] for b, n in result.crossing_counts.items()]))
     for title, matrix in (
-        ("Ties between people, sector by sector", result.sector_matrix),
-        ("Ties between people, nation by nation", result.nation_matrix),
+        ("Ties, sector by sector", result.sector_matrix),
+        ("Ties, nation by nation", result.nation_matrix),
     ):
         say(f"\n{title}")
         say(_table(["", "", "ties"], [[label(a), label(b), n] for (a, b), n in matrix.items()]))
     say("\nBoundary-spanning communities (sectors + nations + professions they touch)")
-    say(_table(["community", "index"], [[label(r["community"]), r["index"]] for r in result.spanning[:limit]]))
-    say("\nBrokers (betweenness; lower constraint = more brokerage)")
+    spanning = [r for r in result.spanning if r["index"]][:limit]
+    say(_table(["community", "index"], [[label(r["community"]), r["index"]] for r in spanning]))
+    say("\nBrokers")
     say(
         _table(
-            ["who", "betweenness", "constraint", "effective size"],
+            ["who", "as a broker", "clusters they link"],
             [
-                [label(r["node"]), f"{r['betweenness']:.3f}", f"{r['constraint']:.3f}", f"{r['effective_size']:.1f}"]
+                [label(r["node"]), broker_words(r, top), "; ".join(cluster_names[i] for i in r["clusters"])]
                 for r in result.brokers[:limit]
             ],
         )
     )
-    say(f"\nClusters (Louvain, seeded): {len(result.clusters)}")
+    say(f"\nClusters (Louvain, seeded), named by their dominant themes: {len(result.clusters)}")
     for number, cluster in enumerate(result.clusters[:limit], start=1):
-        names = sorted(label(n) for n in cluster if network.nodes[n].get("kind") in {"person", "community"})
-        say(f"{number}. {len(cluster)} nodes: {', '.join(names[:8])}{' ...' if len(names) > 8 else ''}")
-    for title, nodes in result.islands.items():
-        say(f"\nIslands: {title}: {len(nodes)}")
-        for node in nodes[:limit]:
-            say(f"- {label(node)}")
+        members = sorted(label(n) for n in cluster if network.nodes[n].get("kind") in {"person", "community"})
+        say(
+            f"{number}. {cluster_names[number - 1]} ({len(cluster)} nodes): "
+            f"{', '.join(members[:8])}{' ...' if len(members) > 8 else ''}"
+        )
+    say("\nGaps in the data")
+    for gap in result.gaps:
+        say(f"- {gap.title}: {len(gap.nodes)}. {gap.fill}" if gap.nodes else f"- {gap.title}: none.")
+        for node in gap.nodes[:limit]:
+            say(f"    {label(node)}")
 
 
 def _curie(iri: str) -> str:

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copgraph.analysis import boundaries as boundaries_module
-from copgraph.analysis.boundaries import boundaries, crossed, existing_ties
+from copgraph.analysis.boundaries import (
+    boundaries,
+    broker_words,
+    collaboration_ties,
+    crossed,
+    diverse,
+    existing_ties,
+    ties_between,
+)
 from copgraph.analysis.evaluate import evaluate, fresh_copy
 from copgraph.analysis.related import profile, related, score_pair, synergies
 from copgraph.analysis.suggest import _shortest_paths, personalised_pagerank, suggest
@@ -214,33 +222,90 @@ class TestBoundaries:
         g.add_node("b")
         assert crossed(g, "a", "b") == ()
 
-    def test_people_in_one_cohort_are_tied_and_the_tie_is_classified(self):
+    def test_one_cohort_is_context_not_a_tie(self):
         g = people_network()
-        assert existing_ties(g) == [("esther", "phil", "same cohort: 2019")]
+        assert existing_ties(g) == [("esther", "phil", "same cohort: 2019")]  # acquaintances, for suggestions
         result = boundaries(g)
-        assert result.crossing_counts["sector"] == 1
-        assert result.sector_matrix == {("local-government", "nhs"): 1}
-        assert result.islands["communities without people"] == ["cop"]
+        assert len(result.ties) == 0 and result.sector_matrix == {}
+        gaps = {gap.name: gap for gap in result.gaps}
+        assert gaps["communities without people"].nodes == ["cop"]
+        assert "Convenors column of communities.csv" in gaps["communities without people"].fill
 
-    def test_ties_are_counted_and_listed_alike_and_the_matrices_count_people_only(self):
+    def collaborating(self) -> nx.Graph:
+        """Phil convenes cop; Esther's council runs it; cop and cop2 both work on medicines; cop2 is in Hull,
+        where Phil's trust is."""
         g = people_network()
         g.nodes["cop"].update(sectors=("nhs",), nations=("england",))
-        g.add_edge("phil", "cop", relations=("convenes or belongs to",))
-        result = boundaries(g)
-        assert len(result.ties) == 2
-        assert list(result.ties) == [
-            {"source": "cop", "target": "phil", "how": "convenes or belongs to", "crosses": []},
-            {
-                "source": "esther",
-                "target": "phil",
-                "how": "same cohort: 2019",
-                "crosses": ["organisation", "sector", "profession"],
-            },
+        g.add_node("cop2", kind="community", label="COP2", cohorts=("2023",))
+        g.add_edge("cop2", "medicines", relations=("works on",))
+        g.add_node("council", kind="organisation", label="Council", sectors=("local-government",))
+        g.add_node("trust", kind="organisation", label="Trust", sectors=("nhs",))
+        g.add_node("hull", kind="place", label="Hull")
+        g.add_edges_from([("phil", "cop"), ("esther", "council"), ("council", "cop"), ("phil", "trust")])
+        g.add_edges_from([("trust", "hull"), ("cop2", "hull")])
+        return g
+
+    def test_ties_come_from_shared_work_organisations_themes_and_places(self):
+        g = self.collaborating()
+        assert collaboration_ties(g) == [
+            ("cop", "cop2", "theme: both work on Medicines"),
+            ("cop", "esther", "organisation Council"),
+            ("cop", "phil", "work: same community COP"),
+            ("cop2", "phil", "place Hull"),
         ]
-        assert result.ties[1]["target"] == "phil"
-        # the community's tie is a tie, but not one between people
-        assert result.sector_matrix == {("local-government", "nhs"): 1}
-        assert result.nation_matrix == {("england", "england"): 1}
+        result = boundaries(g)
+        assert result.tie_counts == {"work": 1, "organisation": 1, "theme": 1, "place": 1}
+        assert len(result.ties) == 4
+        assert [t["crosses"] for t in result.ties] == [[], ["sector"], [], ["cohort"]]
+        assert result.crossing_counts["sector"] == 1
+        # each tie counted once in a cell; sides with no known sector are left out
+        assert result.sector_matrix == {("local-government", "nhs"): 1, ("nhs", "nhs"): 1}
+
+    def test_a_heatmap_cell_lists_the_ties_behind_it(self):
+        g = self.collaborating()
+        result = boundaries(g)
+        for (a, b), count in result.sector_matrix.items():
+            behind = ties_between(g, "sectors", a, b)
+            assert len(behind) == count
+        (tie,) = ties_between(g, "sectors", "nhs", "local-government")
+        assert (tie["source"], tie["target"], tie["how"]) == ("cop", "esther", "organisation Council")
+
+    def test_two_people_in_one_town_are_not_tied_by_it(self):
+        g = self.collaborating()
+        g.add_node("ann", kind="person", label="Ann")
+        g.add_node("pharmacy-shop", kind="organisation", label="Shop")
+        g.add_edges_from([("ann", "pharmacy-shop"), ("pharmacy-shop", "hull")])
+        pairs = {(u, v) for u, v, _ in collaboration_ties(g)}
+        assert ("ann", "phil") not in pairs and ("ann", "cop2") in pairs
+
+    def test_ties_are_counted_and_listed_alike(self):
+        g = self.collaborating()
+        result = boundaries(g)
+        listed = collaboration_ties(g)
+        assert [(t["source"], t["target"], t["how"]) for t in result.ties] == listed
+        for boundary, count in result.crossing_counts.items():
+            assert count == sum(boundary in t["crosses"] for t in result.ties), boundary
+
+    def test_clusters_are_named_by_their_dominant_themes(self):
+        g = network({"a1": ["falls", "frailty"], "a2": ["falls"], "a3": ["falls"], "b1": ["meds"], "b2": ["meds"]})
+        g.add_edge("a1", "b1", relations=("related",))
+        result = boundaries(g)
+        themes_of = {n: t for c, t in zip(result.clusters, result.cluster_themes, strict=True) for n in c}
+        assert themes_of["a2"][0] == "falls" and themes_of["b2"] == ["meds"]
+
+    def test_brokers_are_told_in_words(self):
+        row = {"betweenness": 0.01, "constraint": 0.9, "effective_size": 1.2}
+        assert (
+            broker_words(row, top=0.2)
+            == "a minor bridge; contacts in one close group (about 1 not linked to one another)"
+        )
+
+    def test_suggestions_are_diverse(self):
+        assert diverse([("p", "x"), ("q", "x"), ("r", "x"), ("s", "y")], key=lambda pair: pair[1]) == [
+            ("p", "x"),
+            ("q", "x"),
+            ("s", "y"),
+        ]
 
 
 class TestEvaluate:

@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from copgraph.analysis.boundaries import boundaries, crossed, existing_ties, tied_to
+from copgraph.analysis.boundaries import boundaries, collaboration_ties, crossed, existing_ties, tied_to, ties_between
 from copgraph.analysis.related import related, synergies
 from copgraph.analysis.suggest import suggest
 from copgraph.cli import cli
@@ -82,15 +82,18 @@ def test_results_are_identical_across_runs(graph):
     assert boundaries(first).clusters == boundaries(second).clusters
 
 
-def test_boundaries_show_the_cohort_crosses_nations_and_sectors(network):
+def test_boundaries_count_collaboration_not_the_shared_cohort(network):
     result = boundaries(network)
-    assert result.crossing_counts["nation"] > 0 and result.crossing_counts["sector"] > 0
-    names = {network.graph["labels"].get(k, k) for pair in result.nation_matrix for k in pair}
-    assert {"England", "Northern Ireland", "Scotland", "Wales"} <= names
-    # the reports name no convenor or member of any community: every community is an island of people
-    assert len(result.islands["communities without people"]) == sum(
-        1 for _, k in network.nodes(data="kind") if k == "community"
-    )
+    assert not any("cohort" in t["how"] for t in result.ties)
+    # the Health Innovation Network's people work together, and with the community it partners
+    hin = {(t["source"], t["target"]) for t in result.ties if "Health Innovation Network" in t["how"]}
+    assert (str(ID.person["ashley-bowcock"]), SEL) in hin or (SEL, str(ID.person["ashley-bowcock"])) in hin
+    # 2019-20 ideas and 2023-24 communities on one theme are ties across the cohort boundary
+    assert result.crossing_counts["cohort"] > 0 and result.tie_counts["theme"] > 0
+    assert all(count > 0 for count in result.tie_counts.values())
+    # the reports name no convenor or member of any community: every community is in that gap
+    gaps = {gap.name: gap.nodes for gap in result.gaps}
+    assert len(gaps["communities without people"]) == sum(1 for _, k in network.nodes(data="kind") if k == "community")
 
 
 def test_suggestions_are_materialised_apart_from_asserted_facts_and_queryable(graph):
@@ -129,10 +132,11 @@ def test_cli_unknown_name_gets_did_you_mean():
 def test_cli_boundaries():
     result = CliRunner().invoke(cli, ["boundaries", "--limit", "3"])
     assert result.exit_code == 0, result.output
-    assert "Ties between people, sector by sector" in result.output
+    assert "Ties, sector by sector" in result.output and "a shared cohort is context, not a tie" in result.output
+    assert "Gaps in the data" in result.output and "Convenors column of communities.csv" in result.output
     rows = CliRunner().invoke(cli, ["boundaries", "--format", "csv"]).output.splitlines()
     assert rows[0] == "source,target,how,crosses"
-    assert any(row.startswith("Esther Hall,") and "sector" in row for row in rows)
+    assert any(row.startswith("Ashley Bowcock,") and "Health Innovation Network" in row for row in rows)
 
 
 def test_one_entitys_ties_are_the_ties_the_whole_list_gives_it(graph):
@@ -160,8 +164,21 @@ def test_synergies_are_every_communitys_related_communities(network):
 
 def test_counted_ties_are_the_listed_ties(network):
     result = boundaries(network)
-    listed = existing_ties(network)
+    listed = collaboration_ties(network)
     assert len(result.ties) == len(listed)
     assert [(t["source"], t["target"], t["how"]) for t in result.ties] == listed
     for boundary, count in result.crossing_counts.items():
         assert count == sum(boundary in t["crosses"] for t in result.ties), boundary
+
+
+def test_the_first_ties_are_listed_without_the_others_and_in_the_same_order(network):
+    listed = [{**t} for t in boundaries(network).ties]
+    assert ties_between(network, limit=25) == listed[:25]
+    assert ties_between(network, limit=10_000) == listed
+
+
+def test_every_heatmap_cell_lists_as_many_ties_as_it_counts(network):
+    result = boundaries(network)
+    for attribute, matrix in (("sectors", result.sector_matrix), ("nations", result.nation_matrix)):
+        for (a, b), count in matrix.items():
+            assert len(ties_between(network, attribute, a, b)) == count, (a, b)

@@ -95,18 +95,25 @@ def test_the_explore_page_draws_its_graph(page, server):
     shot(page, "explore")
 
 
-def test_clicking_a_node_opens_its_page(page, server):
+def test_clicking_a_node_opens_its_summary_beside_the_graph_and_a_link_to_its_page(page, server):
     page.goto(server + "/explore?focus=id/community/sel-polypharmacy&hops=1")
     page.wait_for_selector("#graph[data-ready='true']", timeout=60_000)
     position = page.evaluate("""() => { const n = window.copgraphNetwork;
-        const id = 'https://w3id.org/copgraph/id/community/sel-polypharmacy';
+        const id = 'https://w3id.org/copgraph/id/organisation/health-innovation-network';
         return n.canvasToDOM(n.getPositions([id])[id]); }""")
     box = page.locator("#graph").bounding_box()
+    before = page.url
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    panel = page.locator("#panel")
+    panel.wait_for(state="visible")
+    assert page.url == before  # the page stays
+    assert page.locator("#panel-title").inner_text() == "Health Innovation Network South London"
+    assert page.locator("#panel-page").get_attribute("href") == "/id/organisation/health-innovation-network"
+    assert "SEL Polypharmacy Community of Practice" in panel.inner_text()  # its neighbour in this view
+    shot(page, "explore-panel-1280x900")
     with page.expect_navigation():
-        page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
-    assert page.url.endswith("/id/community/sel-polypharmacy")
-    assert page.locator("h1").inner_text() == "SEL Polypharmacy Community of Practice"
-    shot(page, "entity")
+        page.locator("#panel-page").click()
+    assert page.locator("h1").inner_text() == "Health Innovation Network South London"
 
 
 def test_the_sparql_page_runs_an_example_and_shows_the_table(page, server):

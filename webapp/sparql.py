@@ -27,13 +27,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 
 from copgraph.errors import CopgraphError
 from copgraph.namespaces import BASE, PREFIXES
 from copgraph.query.answer import Answer
 from copgraph.query.check import UpdateRefused, check
-from copgraph.query.examples import example_text, load_examples
 from copgraph.query.workers import QueryBusy, QueryTimeout
 from webapp.limits import RETRY_AFTER, QueryRefused, gate
 from webapp.security import error_response
@@ -247,30 +246,11 @@ def _graph_response(answer: Answer):
 
 @bp.route("/query")
 def editor():
-    examples = load_examples()
-    text = request.args.get("query")
-    chosen = request.args.get("example")
-    if text is None and chosen:
-        text = example_text(chosen)
-    answer, error, busy = None, None, False
-    if text:
-        try:
-            with gate().admit(_client()):
-                answer = run(text)
-        except (QueryRefused, QueryBusy) as problem:
-            error, busy = str(problem), True
-        except CopgraphError as problem:
-            error = str(problem)
-    page = render_template(
-        "query.html",
-        examples=examples,
-        text=text or examples[0].text if examples else "",
-        answer=answer,
-        error=error,
-        prefixes=PREFIXES,
-        max_rows=state().workers.max_rows,
-        ran=bool(text),
-    )
-    if busy:
-        return page, 503, {"Retry-After": str(RETRY_AFTER)}
-    return page
+    """The SPARQL editor (:mod:`webapp.query_editor`), its queries run within the same limits as the endpoint's."""
+    from webapp import query_editor
+
+    def gated(text: str) -> Answer:
+        with gate().admit(_client()):
+            return run(text)
+
+    return query_editor.page(gated)

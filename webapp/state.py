@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # the analytics import numpy and SciPy: when first used, not 
     from copgraph.analysis.boundaries import Boundaries
     from copgraph.analysis.introductions import Introduction
     from copgraph.analysis.related import Relatedness
-    from copgraph.analysis.suggest import Suggestion
 
 #: Who the web app may be shown to (:data:`copgraph.build.privacy.AUDIENCES`).
 APP_AUDIENCES = ("public", "programme")
@@ -140,15 +139,15 @@ class State:
 
         return self.once(f"choices-{kind}", compute)
 
-    def cross_boundary(self, most: int = 30) -> list[tuple[str, Suggestion]]:
-        """The suggestions for people that cross the most boundaries, best first, as ``(person, suggestion)``:
-        from everyone's suggestions up to :data:`CROSS_BOUNDARY_PEOPLE` people, from a seeded sample beyond."""
+    def cross_boundary(self, most: int = 30) -> list[tuple[str, Introduction]]:
+        """The introductions for people that cross the most boundaries, best first, as ``(person, introduction)``:
+        from everyone's up to :data:`CROSS_BOUNDARY_PEOPLE` people, from a seeded sample beyond."""
 
-        def compute() -> list[tuple[str, Suggestion]]:
+        def compute() -> list[tuple[str, Introduction]]:
             people = sorted(n for n, kind in self.network.nodes(data="kind") if kind == "person")
             if len(people) > CROSS_BOUNDARY_PEOPLE:
                 people = sorted(random.Random(42).sample(people, CROSS_BOUNDARY_PEOPLE))
-            found = [(p, s) for p in people for s in self.suggestions(p) if s.crosses]
+            found = [(p, i) for p in people for i in self.suggestions(p) if i.crosses]
             return sorted(found, key=lambda pair: (-len(pair[1].crosses), -pair[1].score, pair[0]))
 
         return self.once("cross_boundary", compute)[:most]
@@ -169,11 +168,10 @@ class State:
             return {}
         return self.once(f"introductions {node}", lambda: introductions(self.network, node))
 
-    def suggestions(self, node: str, limit: int = 10) -> list[Suggestion]:
-        """The potential connections of one person or community."""
-        from copgraph.analysis.suggest import suggest
-
-        return self.once(f"suggestions {node} {limit}", lambda: list(suggest(self.network, node, limit=limit)))
+    def suggestions(self, node: str) -> list[Introduction]:
+        """Every introduction for one person or community, of every kind, best first."""
+        found = [i for kind in self.introductions(node).values() for i in kind]
+        return sorted(found, key=lambda i: (-i.score, i.label, i.target))
 
     def entity(self, iri: str) -> Entity:
         found = self.graph.entity(iri)

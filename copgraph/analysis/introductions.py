@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from copgraph.analysis.boundaries import tied_to
+from copgraph.analysis.boundaries import crossed, tied_to
 from copgraph.analysis.related import Evidence, candidates, evidence, neighbours, profile, score
 from copgraph.analysis.suggest import paths
 
@@ -74,6 +74,8 @@ class Introduction:
     reasons: tuple[str, ...]
     #: Up to three shortest paths through the graph, as sentences: for whoever wants to see how it was found.
     paths: tuple[str, ...] = ()
+    #: The boundaries the tie would cross: organisation, sector, profession, nation, cohort.
+    crosses: tuple[str, ...] = ()
 
 
 def band(score: float, pieces: int) -> str:
@@ -140,6 +142,7 @@ def _introduce(network: nx.Graph, node: str, candidate: str, kind: str) -> Intro
         pieces,
         tuple(_sentences(found)),
         paths(network, node, candidate) if pieces else (),
+        tuple(crossed(network, node, candidate)) if pieces else (),
     )
 
 
