@@ -132,7 +132,12 @@ def test_the_legend_colours_are_the_drawn_nodes_colours(open_page, path):
         assert drawn == legend, f"{node} ({kind}) is drawn {drawn}, the legend says {legend}"
     assert len(found["sampled"]) >= 5, "too few nodes stand apart to read their pixels"
     for node, pixel, legend in found["sampled"]:
-        assert pixel == legend, f"the pixel at {node} is {pixel}, the legend says {legend}"
+        # the same colour, give or take the rounding a canvas does when it scales and blends (a step or two of 255)
+        drawn_rgb = [int(pixel[i : i + 2], 16) for i in (1, 3, 5)]
+        legend_rgb = [int(legend[i : i + 2], 16) for i in (1, 3, 5)]
+        assert max(abs(a - b) for a, b in zip(drawn_rgb, legend_rgb, strict=True)) <= 3, (
+            f"the pixel at {node} is {pixel}, the legend says {legend}"
+        )
 
 
 def test_the_layout_is_the_same_on_every_load(open_page):
