@@ -5,6 +5,8 @@ Oxigraph on disk and a real SPARQL server; the default store (``graph``) is the 
 tests behaviour on the default store only.
 """
 
+import time
+
 import networkx as nx
 import pytest
 from rdflib import RDFS, XSD, Literal, URIRef
@@ -17,6 +19,7 @@ from copgraph.errors import CopgraphError
 from copgraph.graph import KnowledgeGraph
 from copgraph.namespaces import ID
 from copgraph.query.examples import load_examples
+from copgraph.query.workers import QueryTimeout
 
 # ------------------------------------------------------------------------------------------- the contract
 
@@ -129,6 +132,16 @@ def test_plain_text_comes_back_as_plain_literals(any_store):
 
 def test_a_query_within_a_time_limit_answers_on_every_store(any_store):
     assert any_store.query("ASK { ?s a cop:Cohort }", timeout=30).boolean is True
+
+
+def test_a_query_that_never_finishes_is_stopped_at_the_time_limit_on_every_store(any_store):
+    if any_store.spec.kind == "sparql":
+        pytest.skip("only a SPARQL server's own time limit stops its work, and the shared test server has none")
+    never = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="the time limit"):
+        any_store.query(never, timeout=1)
+    assert time.monotonic() - started < 10
 
 
 # ------------------------------------------------------------------------------------------ naming stores

@@ -51,6 +51,15 @@ PAGES = {
     "vocabulary": "/vocab/theme",
 }
 
+#: The other main pages, checked for accessibility too (their screenshots are tests/test_browser_views.py's).
+OTHER_MAIN_PAGES = {
+    "cohorts": "/cohorts",
+    "boundaries": "/boundaries",
+    "synergies": "/synergies",
+    "explore": "/explore",
+    "query": "/query?example=communities-by-theme",
+}
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -134,10 +143,10 @@ def test_no_page_scrolls_sideways_on_a_phone(open_page, name):
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [*PAGES, *OTHER_MAIN_PAGES])
 def test_axe_finds_no_serious_accessibility_problem(open_page, name, viewport):
-    page = open_page(PAGES[name], viewport)
-    if viewport is DESKTOP:
+    page = open_page(PAGES.get(name) or OTHER_MAIN_PAGES[name], viewport)
+    if viewport is DESKTOP and name in PAGES:
         shot(page, name, DESKTOP)
     page.evaluate(AXE.read_text(encoding="utf-8"))  # through the browser's debugging protocol, not the page
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

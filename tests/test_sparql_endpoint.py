@@ -8,41 +8,29 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import STORES, OxigraphServer, live_server
+from conftest import live_server
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from copgraph.build import build_store
 from webapp import create_app
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cartesian product: never finishes
 
 
 @pytest.fixture(scope="module")
-def timed_server(tmp_path_factory):
-    """A SPARQL server of its own with a time limit, because these tests send it a query that never ends."""
-    server = OxigraphServer(tmp_path_factory.mktemp("timed-server"), timeout=5)
-    try:
-        build_store(f"sparql:{server.url}")
-        yield f"sparql:{server.url}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module", params=STORES)
-def endpoint(request, store_names):
-    """The endpoint of a live web app, once for each kind of store: the safety rules hold for all."""
+def endpoint():
+    """The endpoint of a live web app on the default store (tests/test_backends.py holds every store to the same
+    answers and time limit)."""
     # Two queries at once from this one client: a never-ending one and another (tests/test_overload.py holds the
     # limit of one).
     config = {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_ROWS": 100, "QUERIES_PER_CLIENT": 2, "TESTING": True}
-    store = request.getfixturevalue("timed_server") if request.param == "sparql" else store_names(request.param)
-    app = create_app({**config, "STORE": store})
+    app = create_app(config)
     try:
         with live_server(app, threads=8) as url:
             yield f"{url}/sparql"
     finally:
-        app.extensions["copgraph"].workers.close()
+        app.extensions["copgraph"].close()
 
 
 def fetch(url, data=None, headers=None):
