@@ -5,7 +5,7 @@ Run: python bench/scale.py [--people 0 10000 100000] [--stores rdflib memory] [-
 For each size (0 = the seed graph alone) a synthetic graph is generated once (``copgraph generate``, kept in
 ``bench/results/``, never committed) and each store is measured in a process of its own, so that its peak
 memory is its own: load (build, derive, entail), each example query (median and 95th percentile), the
-projection to NetworkX, ``related`` and ``suggest`` (median over ten entities), the whole-network analytics
+projection to NetworkX, ``related`` and ``introductions`` (median over ten entities), the whole-network analytics
 (``synergies`` for every community, ``boundaries``), web app start-up, the work it then does in the background
 (boundaries, synergies, cross-boundary suggestions) and pages (Flask's test client: home, explore and its graph
 data, an entity page, ``/sparql``, synergies, boundaries; each page's first visit and then its median). Beside
@@ -13,8 +13,8 @@ them, the raw engine: the same store queried through pyoxigraph alone, each exam
 SPARQL JSON with no copgraph code, against our path (the safety check, a query worker process, the answer and its JSON).
 
 Targets (issue 6, medians): at 10k people start-up under 3 s, example queries under 100 ms, related and
-suggest under 200 ms, pages under 500 ms, peak memory under 1 GB; at 100k people load under 60 s, peak memory
-under 3 GB, example queries under 2 s, related and suggest under 500 ms; our SPARQL path within 1.5x of the raw
+introductions under 200 ms, pages under 500 ms, peak memory under 1 GB; at 100k people load under 60 s, peak memory
+under 3 GB, example queries under 2 s, related and introductions under 500 ms; our SPARQL path within 1.5x of the raw
 engine, and at least 10x faster than rdflib's store at 100k people.
 """
 
@@ -61,7 +61,6 @@ def one(store: str, people: int, repeat: int) -> dict:
     from copgraph.analysis.boundaries import boundaries
     from copgraph.analysis.introductions import introductions
     from copgraph.analysis.related import related, synergies
-    from copgraph.analysis.suggest import suggest
     from copgraph.graph import KnowledgeGraph
     from copgraph.graph.network import project
     from copgraph.query.examples import load_examples
@@ -89,9 +88,7 @@ def one(store: str, people: int, repeat: int) -> dict:
     people_nodes = sorted(n for n, k in network.nodes(data="kind") if k == "person")
     sample_c = chosen.sample(communities, min(10, len(communities)))
     sample_p = chosen.sample(people_nodes, min(5, len(people_nodes))) + sample_c[:5]
-    list(suggest(network, sample_p[0], limit=10))  # the first call builds what later calls reuse
     out["related"] = stats([t for c in sample_c for t in timed(lambda c=c: list(related(network, c, limit=10)), 1)])
-    out["suggest"] = stats([t for n in sample_p for t in timed(lambda n=n: list(suggest(network, n, limit=10)), 1)])
     introductions(network, sample_p[0])  # the first call works out what later calls reuse
     out["introductions"] = stats([t for n in sample_p for t in timed(lambda n=n: introductions(network, n), 1)])
     once = 1 if people > 10_000 else 3  # whole-network analytics: a minute or more at 100k
@@ -278,7 +275,7 @@ def report(r: dict) -> None:
     print(f"load {r['load_s']} s; peak memory {r['peak_mb']} MB; project {r.get('project_s', '-')} s")
     print(f"example queries: median of medians {statistics.median(queries)} ms, slowest {max(queries)} ms")
     if "related" in r:
-        print(f"related {r['related']}; suggest {r['suggest']}")
+        print(f"related {r['related']}; introductions {r['introductions']}")
         print(f"synergies (every community) {r['synergies_s']} s; boundaries {r['boundaries_s']} s")
     if "startup_s" in r:
         print(

@@ -1,43 +1,21 @@
-"""Potential connections: people and communities not yet connected that should meet, each with its reasons.
+"""Link prediction, the methods introductions are compared with, and the paths behind any introduction.
 
 For an entity, candidates of the wanted kinds at most ``max_hops`` steps away are scored, existing ties are
 excluded (see :func:`copgraph.analysis.boundaries.tied_to`), and each candidate is scored by one of NetworkX's
 link-prediction measures:
 
-- ``"ppr"`` (default): personalised PageRank from the entity, which follows paths of any length, such as
-  person -> profession -> theme -> community;
+- ``"ppr"``: personalised PageRank from the entity (``nx.pagerank`` with the entity as the personalisation),
+  which follows paths of any length, such as person -> profession -> theme -> community;
 - ``"adamic_adar"``, ``"resource_allocation"``, ``"jaccard"``: NetworkX's common-neighbour measures, which see
   only candidates two steps away.
 
-The choice of default is justified by :mod:`copgraph.analysis.evaluate`. A tie that crosses boundaries gets a
-bonus of ``boundary_bonus`` (10%) per boundary crossed (organisation, sector, profession, nation, cohort),
-because the programme exists to make such ties. Every suggestion carries its reasons and up to three shortest
-paths through the graph, written as sentences.
+A tie that crosses boundaries gets a bonus of ``boundary_bonus`` (10%) per boundary crossed. The introductions
+pages and commands show are scored by :mod:`copgraph.analysis.introductions`; these methods are what
+``bench/introductions.py`` and :mod:`copgraph.analysis.evaluate` compare it with.
 
-How it stays fast at national size
-----------------------------------
-Four hops from anyone reach nearly everyone (professions and cohorts are shared by thousands), so nothing here
-walks the whole network per request:
-
-- Personalised PageRank is approximated by *forward push* (R. Andersen, F. Chung and K. Lang, "Local graph
-  partitioning using PageRank vectors", FOCS 2006; non-lazy, as in S. Wang et al., "FORA: simple and effective
-  approximate single-source personalized PageRank", KDD 2017). Each node holds an estimate and a residual, at
-  first all residual at the entity; a node whose residual is more than ``epsilon`` times its degree keeps
-  ``1 - alpha`` of it and passes the rest in equal shares to its neighbours. When nothing is left to push,
-  every node's estimate is below its exact personalised PageRank (``nx.pagerank(network, alpha,
-  personalization={node: 1})``) by at most ``epsilon`` times its degree, and at most
-  ``1 / ((1 - alpha) * epsilon)`` edge visits have been made, however big the network. A hub (a broad theme,
-  a big cohort, a profession thousands share) needs as much residual per neighbour as anyone else before it
-  passes anything on, so it is expanded only when it matters. Every node due a push is pushed at once, as one
-  sparse product over the rows of a matrix built once per network.
-- Which boundaries a candidate crosses is worked out in order of score, only until no further candidate can
-  enter the top ``limit`` even with the largest bonus.
-- Paths are found by a breadth-first search from both ends that expands the cheaper side; only the nodes on
-  shortest paths are then searched again from the source, which puts the paths in the order
-  :func:`nx.all_shortest_paths` gives them.
-
-With the default ``epsilon`` the push's error can still swap two candidates whose scores differ by less than it
-(how often, at national size, is in ``bench/README.md``). On the seed graph every list is the exact one.
+:func:`paths` gives up to three shortest paths between two entities as sentences: a breadth-first search from
+both ends that expands the cheaper side; only the nodes on shortest paths are then searched again from the
+source, so that a hub thousands share is never walked whole.
 
 Example
 -------
@@ -58,20 +36,17 @@ Example
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import networkx as nx
-import numpy as np
-import scipy.sparse
 
-from copgraph.analysis.boundaries import BOUNDARIES, crossed, tied_to
+from copgraph.analysis.boundaries import crossed, tied_to
 from copgraph.analysis.related import profile, score_pair
 
-__all__ = ["METHODS", "Suggestion", "paths", "personalised_pagerank", "suggest"]
+__all__ = ["METHODS", "Suggestion", "paths", "suggest"]
 
 METHODS = ("ppr", "adamic_adar", "resource_allocation", "jaccard")
 
@@ -256,148 +231,17 @@ def paths(network: nx.Graph, source: str, target: str, most: int = 3) -> tuple[s
 _MOST_PATHS_LOOKED_AT = 64
 
 
-@dataclass(frozen=True)
-class _Walk:
-    """The network as arrays, built once per network: what the push and the hop limit walk."""
-
-    nodes: list[str]
-    index: dict[str, int]
-    adjacency: scipy.sparse.csr_array
-    #: The adjacency with each row divided by the node's degree: one step of a random walk.
-    transition: scipy.sparse.csr_array
-    degree: np.ndarray
-    #: Each node's kind, as a number (``kind_numbers``), and its place in the sorted order of IRIs.
-    kinds: np.ndarray
-    kind_numbers: dict[str, int]
-    iri_order: np.ndarray
-
-
-# Kept beside the network, like the ties: the network as arrays (see _Walk).
-_WALKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _walk(network: nx.Graph) -> _Walk:
-    walk = _WALKS.get(network)
-    if walk is None:
-        nodes = list(network)
-        adjacency = nx.to_scipy_sparse_array(network, nodelist=nodes, weight=None, dtype=float, format="csr")
-        degree = np.asarray(adjacency.sum(axis=1)).ravel()
-        with np.errstate(divide="ignore"):
-            inverse = np.where(degree > 0, 1.0 / degree, 0.0)
-        kinds = [kind for _, kind in network.nodes(data="kind")]
-        kind_numbers = {kind: number for number, kind in enumerate(dict.fromkeys(kinds))}
-        iri_order = np.empty(len(nodes), dtype=np.int64)
-        iri_order[sorted(range(len(nodes)), key=nodes.__getitem__)] = np.arange(len(nodes))
-        walk = _Walk(
-            nodes,
-            {n: i for i, n in enumerate(nodes)},
-            adjacency,
-            scipy.sparse.csr_array(scipy.sparse.diags_array(inverse) @ adjacency),
-            degree,
-            np.array([kind_numbers[kind] for kind in kinds], dtype=np.int64),
-            kind_numbers,
-            iri_order,
-        )
-        _WALKS[network] = walk
-    return walk
-
-
-def _push(walk: _Walk, source: int, alpha: float, epsilon: float) -> np.ndarray:
-    """Forward push from ``source`` (see the module's docstring): the estimates, by node index."""
-    if not 0 <= alpha < 1:
-        raise ValueError(f"alpha must be at least 0 and below 1, not {alpha}.")
-    if not epsilon > 0:
-        raise ValueError(f"epsilon must be above 0, not {epsilon}: the push would never end.")
-    estimate = np.zeros(len(walk.nodes))
-    if walk.degree[source] == 0:
-        # Nowhere to walk: every step returns to the entity, as nx.pagerank does with a dangling node.
-        estimate[source] = 1.0
-        return estimate
-    residual = np.zeros(len(walk.nodes))
-    residual[source] = 1.0
-    threshold = epsilon * walk.degree
-    due = np.array([source])
-    while due.size:
-        mass = residual[due]
-        residual[due] = 0.0
-        estimate[due] += (1 - alpha) * mass
-        if 16 * due.size < len(walk.nodes):
-            residual += (alpha * mass) @ walk.transition[due]
-        else:  # most of the network is due: one product over all of it costs less than picking the rows out
-            passed = np.zeros(len(walk.nodes))
-            passed[due] = alpha * mass
-            residual += passed @ walk.transition
-        due = np.flatnonzero(residual > threshold)
-    return estimate
-
-
-def personalised_pagerank(
-    network: nx.Graph, node: str, *, alpha: float = 0.85, epsilon: float = 1e-8
-) -> dict[str, float]:
-    """PageRank personalised to ``node``, approximated by forward push (see the module's docstring).
-
-    Each value is at most ``epsilon`` times the node's degree below
-    ``nx.pagerank(network, alpha, personalization={node: 1})``; nodes the push never reached are left out.
-
-    >>> g = nx.path_graph(["a", "b", "c", "d"])
-    >>> ranks = personalised_pagerank(g, "a")
-    >>> exact = nx.pagerank(g, personalization={"a": 1}, tol=1e-12, max_iter=1000)
-    >>> all(abs(exact[n] - ranks[n]) <= 1e-8 * g.degree(n) for n in g)
-    True
-
-    Raises
-    ------
-    nx.NodeNotFound
-        If ``node`` is not in the network.
-    ValueError
-        If ``alpha`` is not in ``[0, 1)`` or ``epsilon`` is not above 0.
-    """
-    if node not in network:
-        raise nx.NodeNotFound(f"Node {node} is not in the network.")
-    walk = _walk(network)
-    estimate = _push(walk, walk.index[node], alpha, epsilon)
-    return {walk.nodes[i]: float(estimate[i]) for i in np.flatnonzero(estimate)}
-
-
-def _within(walk: _Walk, source: int, max_hops: int, wanted: np.ndarray) -> np.ndarray:
-    """Which of the ``wanted`` nodes (a mask) are at most ``max_hops`` steps from ``source``."""
-    reached = np.zeros(len(walk.nodes), dtype=bool)
-    reached[source] = True
-    frontier = reached.copy()
-    for _ in range(max_hops):
-        if not (wanted & ~reached).any():
-            break
-        frontier = (walk.adjacency @ frontier.astype(float) > 0) & ~reached
-        if not frontier.any():
-            break
-        reached |= frontier
-    return wanted & reached
-
-
-def _ranked_by_ppr(network, node, kinds, max_hops, boundary_bonus, limit, epsilon):
-    """``(score with bonus, label, candidate, boundaries)`` for the best candidates by personalised PageRank."""
-    walk = _walk(network)
-    source = walk.index[node]
-    estimate = _push(walk, source, 0.85, epsilon)
-    wanted = (estimate > 0) & np.isin(walk.kinds, [walk.kind_numbers[k] for k in kinds if k in walk.kind_numbers])
-    wanted[source] = False
-    wanted[walk.adjacency.indices[walk.adjacency.indptr[source] : walk.adjacency.indptr[source + 1]]] = False
-    wanted[[walk.index[n] for n in tied_to(network, node)]] = False
-    candidates = np.flatnonzero(_within(walk, source, max_hops, wanted))
-    # Best first; ties in score by IRI, so that which candidates are looked at never depends on node order.
-    order = candidates[np.lexsort((walk.iri_order[candidates], -estimate[candidates]))]
-    most_bonus = max(1.0, 1 + boundary_bonus * len(BOUNDARIES))
-    ranked, best = [], []  # best: a heap of the ``limit`` highest scores with bonus so far
-    for i in order:
-        score = float(estimate[i])
-        if limit is not None and len(best) >= limit and (limit == 0 or score * most_bonus < best[0]):
-            break  # nothing from here on can enter the top ``limit``
-        candidate = walk.nodes[i]
-        lines = crossed(network, node, candidate)
-        total = score * (1 + boundary_bonus * len(lines))
-        ranked.append((total, network.nodes[candidate].get("label", candidate), candidate, lines))
-        if limit is not None:
-            (heapq.heappushpop if len(best) >= limit else heapq.heappush)(best, total)
+def _ranked_by_ppr(network, node, kinds, max_hops, boundary_bonus):
+    """``(score with bonus, label, candidate, boundaries)`` by personalised PageRank from ``node``."""
+    ranks = nx.pagerank(network, alpha=0.85, personalization={node: 1.0})
+    reach = nx.single_source_shortest_path_length(network, node, cutoff=max_hops)
+    excluded = tied_to(network, node) | set(network.adj[node]) | {node}
+    ranked = []
+    for candidate in reach:
+        if network.nodes[candidate].get("kind") in kinds and candidate not in excluded and ranks[candidate] > 0:
+            lines = crossed(network, node, candidate)
+            total = ranks[candidate] * (1 + boundary_bonus * len(lines))
+            ranked.append((total, network.nodes[candidate].get("label", candidate), candidate, lines))
     return ranked
 
 
@@ -430,7 +274,6 @@ def suggest(
     max_hops: int = 4,
     boundary_bonus: float = 0.1,
     limit: int | None = None,
-    epsilon: float = 1e-8,
 ) -> Iterator[Suggestion]:
     """Potential connections for ``node``, best first (ties broken by label, then IRI).
 
@@ -450,9 +293,6 @@ def suggest(
         Multiplies a score by ``1 + boundary_bonus * boundaries crossed``.
     limit : int, optional
         At most this many suggestions.
-    epsilon : float
-        For ``"ppr"``: how far the push goes (see :func:`personalised_pagerank`). Smaller is closer to the
-        exact PageRank and slower.
 
     Raises
     ------
@@ -466,7 +306,7 @@ def suggest(
     if method not in METHODS:
         raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
     if method == "ppr":
-        ranked = _ranked_by_ppr(network, node, kinds, max_hops, boundary_bonus, limit, epsilon)
+        ranked = _ranked_by_ppr(network, node, kinds, max_hops, boundary_bonus)
     else:
         ranked = _ranked_by_neighbours(network, node, kinds, max_hops, boundary_bonus, method)
     ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
